@@ -1,0 +1,168 @@
+"""Command-line interface: a thin shell over crawl, analyze and render."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from scanner.crawl import CrawlOptions, crawl
+from scanner.errors import EXIT_INPUT, EXIT_SITE, ScannerError
+from scanner.models import BUSINESS_TYPES, ScanSettings, Site
+from scanner.pipeline import Analysis, analyze, read_site
+from scanner.render import write_outputs, write_site
+from scanner.resources import resource_dir
+from scanner.rules import load_rules
+from scanner.serve import serve_directory
+
+MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
+DEMO_PORT = 8765
+
+
+def main() -> None:
+    """Entry point: run the click group, turning ScannerError into one line and an exit code."""
+    try:
+        cli(standalone_mode=False)
+    except ScannerError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+
+
+@click.group()
+@click.version_option(package_name="tracking-plan-scanner")
+def cli() -> None:
+    """Scan a website and propose a GA4 tracking plan and an importable GTM container."""
+
+
+def _type_option() -> click.Option:
+    return click.option(
+        "--type", "business_type", type=click.Choice(["auto", *BUSINESS_TYPES]), default=None,
+        help="Business type; 'auto' (the default for scan) detects it.",
+    )
+
+
+def _measurement_option() -> click.Option:
+    return click.option(
+        "--measurement-id", default=None, metavar="G-XXXXXXX",
+        help="GA4 measurement ID for the container (default: a placeholder to replace in GTM).",
+    )
+
+
+def _settings(business_type: str | None, measurement_id: str | None, base: ScanSettings) -> ScanSettings:
+    if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
+        raise click.BadParameter(
+            f"'{measurement_id}' is not a GA4 measurement ID (G- followed by letters and digits).",
+            param_hint="--measurement-id",
+        )
+    return ScanSettings(
+        business_type=business_type or base.business_type,
+        measurement_id=measurement_id if measurement_id is not None else base.measurement_id,
+    )
+
+
+def _crawl_options(func: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option("--max-pages", default=20, show_default=True, type=click.IntRange(1),
+                         help="Stop after this many pages."),
+            click.option("--depth", default=2, show_default=True, type=click.IntRange(0),
+                         help="How many links away from the start pages to go (0: only them)."),
+            _type_option(),
+            _measurement_option(),
+            click.option("--browser", default=None, metavar="PATH",
+                         help="Chromium or Chrome executable (default: $SCANNER_BROWSER, "
+                              "Playwright's Chromium, then chromium on PATH)."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write site.json, findings.json, plan.json, plan.md and "
+                   "gtm-container.json into.")
+@_crawl_options
+def scan(urls: tuple[str, ...], out: Path, max_pages: int, depth: int, business_type: str | None,
+         measurement_id: str | None, browser: str | None) -> None:
+    """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
+    settings = _settings(business_type, measurement_id, ScanSettings())
+    options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser)
+    _scan_and_write(list(urls), out, options, settings)
+
+
+@cli.command()
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory.")
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 for the demo site (0: any free port).")
+@_crawl_options
+def demo(out: Path, port: int, max_pages: int, depth: int, business_type: str | None,
+         measurement_id: str | None, browser: str | None) -> None:
+    """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT."""
+    settings = _settings(business_type, measurement_id, ScanSettings())
+    options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser,
+                           block_third_party=True)
+    with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
+        click.echo(f"serving the demo site on {base_url}", err=True)
+        _scan_and_write([base_url], out, options, settings)
+
+
+@cli.command(name="analyze")
+@click.argument("site_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory.")
+@_type_option()
+@_measurement_option()
+def analyze_command(site_json: Path, out: Path, business_type: str | None,
+                    measurement_id: str | None) -> None:
+    """Rebuild findings, plan and container from a site.json, without a browser."""
+    site = read_site(site_json)
+    settings = _settings(business_type, measurement_id, site.settings)
+    site = site.model_copy(update={"settings": settings})
+    _analyze_and_write(site, out)
+
+
+def _scan_and_write(urls: list[str], out: Path, options: CrawlOptions,
+                    settings: ScanSettings) -> None:
+    rules = load_rules(resource_dir("rules"))  # a broken rule pack fails before the crawl
+    result = crawl(urls, options, settings)
+    site = result.site
+    if not site.pages:
+        first = site.errors[0].error if site.errors else "no page could be loaded."
+        raise ScannerError(first, EXIT_SITE)
+    _write(out, analyze(site, rules), site)
+    click.echo(f"scanned {len(site.pages)} page(s); wrote {out}/", err=True)
+    failed_starts = [e for e in site.errors if e.url in site.start_urls]
+    if result.interrupted:
+        raise ScannerError(f"interrupted; what was gathered is in {out}/", 130)
+    if failed_starts:
+        raise ScannerError(
+            f"{failed_starts[0].error} The other pages were scanned and written to {out}/.",
+            EXIT_SITE,
+        )
+
+
+def _analyze_and_write(site: Site, out: Path) -> None:
+    _write(out, analyze(site, load_rules(resource_dir("rules"))))
+    click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+def _write(out: Path, analysis: Analysis, site: Site | None = None) -> None:
+    try:
+        if site is not None:
+            write_site(site, out)
+        write_outputs(analysis.findings, analysis.plan, analysis.container, out)
+    except OSError as error:
+        raise ScannerError(f"cannot write to {out}: {error.strerror}.", EXIT_INPUT) from None

@@ -1,0 +1,354 @@
+"""The closed vocabulary of rule matchers, compiled once and evaluated against one subject.
+
+A `match` block is a mapping; all its keys must hold. `any`, `all` and `not` combine blocks.
+Evaluating returns the evidence (what matched, in words) or None when the block does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.models import KINDS, Element, Form, Frame, Page
+
+TARGETS = ("element", "form", "frame", "page")
+LANDMARKS = ("nav", "header", "footer", "main", "aside", "form")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What one rule looks at: an element, form or frame on a page, or the page itself.
+
+    An element inside a form carries that form too, so `fields` and `action` work on its buttons.
+    """
+
+    target: str
+    page: Page
+    element: Element | None = None
+    form: Form | None = None
+    frame: Frame | None = None
+    field_types: frozenset[str] = frozenset()
+    field_count: int = 0
+    page_kinds: frozenset[str] = field(default_factory=frozenset)
+
+    def text(self) -> str:
+        if self.element is not None:
+            return self.element.text
+        if self.form is not None:
+            return " | ".join(part for part in (self.form.heading, self.form.submit_text) if part)
+        if self.frame is not None:
+            return self.frame.title
+        return self.page.title
+
+
+Check = Callable[[Subject], "list[str] | None"]
+
+
+class RuleSyntaxError(ValueError):
+    """A match block that does not follow the vocabulary; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Compiler:
+    """Compiles match blocks; `lexicon` maps @names to lists of phrases (regular expressions)."""
+
+    lexicon: Mapping[str, list[str]]
+    target: str
+
+    def block(self, spec: Any, where: str) -> Check:
+        if not isinstance(spec, dict) or not spec:
+            raise RuleSyntaxError(f"{where}: a match block must be a non-empty mapping")
+        checks = [self.matcher(key, value, f"{where}.{key}") for key, value in spec.items()]
+
+        def all_of(subject: Subject) -> list[str] | None:
+            evidence: list[str] = []
+            for check in checks:
+                found = check(subject)
+                if found is None:
+                    return None
+                evidence.extend(found)
+            return evidence
+
+        return all_of
+
+    def matcher(self, key: str, value: Any, where: str) -> Check:
+        builders: dict[str, Callable[[Any, str], Check]] = {
+            "any": self._any,
+            "all": self._all,
+            "not": self._not,
+            "tag": self._tag,
+            "role": self._role,
+            "text": self._text,
+            "attr": self._attr,
+            "href": self._href,
+            "action": self._action,
+            "src": self._src,
+            "fields": self._fields,
+            "inside": self._inside,
+            "visible": self._visible,
+            "url": self._url,
+            "title": self._title,
+            "jsonld": self._jsonld,
+            "meta": self._meta,
+            "page_has": self._page_has,
+        }
+        if key not in builders:
+            raise RuleSyntaxError(
+                f"{where}: unknown matcher '{key}'; known: {', '.join(sorted(builders))}"
+            )
+        return builders[key](value, where)
+
+    # --- combinators ---
+
+    def _blocks(self, value: Any, where: str) -> list[Check]:
+        if not isinstance(value, list) or not value:
+            raise RuleSyntaxError(f"{where}: expects a non-empty list of match blocks")
+        return [self.block(item, f"{where}[{i}]") for i, item in enumerate(value)]
+
+    def _any(self, value: Any, where: str) -> Check:
+        blocks = self._blocks(value, where)
+
+        def check(subject: Subject) -> list[str] | None:
+            for block in blocks:
+                found = block(subject)
+                if found is not None:
+                    return found
+            return None
+
+        return check
+
+    def _all(self, value: Any, where: str) -> Check:
+        blocks = self._blocks(value, where)
+
+        def check(subject: Subject) -> list[str] | None:
+            evidence: list[str] = []
+            for block in blocks:
+                found = block(subject)
+                if found is None:
+                    return None
+                evidence.extend(found)
+            return evidence
+
+        return check
+
+    def _not(self, value: Any, where: str) -> Check:
+        block = self.block(value, where)
+        return lambda subject: None if block(subject) is not None else []
+
+    # --- element and form matchers ---
+
+    def _tag(self, value: Any, where: str) -> Check:
+        tags = set(_strings(value, where))
+
+        def check(subject: Subject) -> list[str] | None:
+            tag = _subject_tag(subject)
+            return [f"tag {tag}"] if tag in tags else None
+
+        return check
+
+    def _role(self, value: Any, where: str) -> Check:
+        roles = set(_strings(value, where))
+
+        def check(subject: Subject) -> list[str] | None:
+            item = subject.element or subject.form
+            role = item.role if item is not None else ""
+            return [f"role {role}"] if role in roles else None
+
+        return check
+
+    def _text(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where, words=True)
+        return _search("text", pattern, Subject.text)
+
+    def _attr(self, value: Any, where: str) -> Check:
+        if not isinstance(value, dict) or not value:
+            raise RuleSyntaxError(f"{where}: expects a mapping of attribute name to pattern")
+        patterns = {name: self.pattern(p, f"{where}.{name}") for name, p in value.items()}
+
+        def check(subject: Subject) -> list[str] | None:
+            attrs = _subject_attrs(subject)
+            for name, pattern in patterns.items():
+                items = attrs.items() if name == "*" else [(name, attrs.get(name, ""))]
+                for attr, text in items:
+                    if text and pattern.search(text):
+                        return [f"{attr}={text[:60]!r} matches /{pattern.pattern[:60]}/"]
+            return None
+
+        return check
+
+    def _href(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where)
+        return _search("href", pattern, lambda s: s.element.href if s.element else "")
+
+    def _action(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where)
+        return _search("form action", pattern, lambda s: _subject_form(s).action)
+
+    def _src(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where)
+        return _search("src", pattern, lambda s: s.frame.src if s.frame else "")
+
+    def _fields(self, value: Any, where: str) -> Check:
+        if not isinstance(value, dict):
+            raise RuleSyntaxError(f"{where}: expects a mapping with all/any/none/min/max")
+        unknown = set(value) - {"all", "any", "none", "min", "max"}
+        if unknown:
+            raise RuleSyntaxError(f"{where}: unknown key(s) {sorted(unknown)}")
+        need, some, never = (
+            set(_strings(value[key], f"{where}.{key}")) if key in value else set()
+            for key in ("all", "any", "none")
+        )
+        low, high = value.get("min", 0), value.get("max", 10_000)
+        if not isinstance(low, int) or not isinstance(high, int):
+            raise RuleSyntaxError(f"{where}: min and max must be whole numbers")
+
+        def check(subject: Subject) -> list[str] | None:
+            types = subject.field_types
+            if not (need <= types and (not some or some & types) and not never & types):
+                return None
+            if not low <= subject.field_count <= high:
+                return None
+            return [f"form fields {sorted(types)}"]
+
+        return check
+
+    def _inside(self, value: Any, where: str) -> Check:
+        places = set(_strings(value, where))
+        if not places <= set(LANDMARKS):
+            raise RuleSyntaxError(f"{where}: landmarks are {', '.join(LANDMARKS)}")
+
+        def check(subject: Subject) -> list[str] | None:
+            item = subject.element or subject.form
+            if item is None:
+                return None
+            if "form" in places and subject.element is not None and subject.element.form >= 0:
+                return ["inside a form"]
+            return [f"inside {item.landmark}"] if item.landmark in places else None
+
+        return check
+
+    def _visible(self, value: Any, where: str) -> Check:
+        if not isinstance(value, bool):
+            raise RuleSyntaxError(f"{where}: expects true or false")
+
+        def check(subject: Subject) -> list[str] | None:
+            item = subject.element or subject.form or subject.frame
+            shown = item.visible if item is not None else True
+            return [] if shown == value else None
+
+        return check
+
+    # --- page matchers (usable on every target: they read the subject's page) ---
+
+    def _url(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where)
+        return _search("page URL", pattern, lambda s: _path_and_query(s.page.url))
+
+    def _title(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where, words=True)
+        return _search("page title", pattern, lambda s: s.page.title)
+
+    def _jsonld(self, value: Any, where: str) -> Check:
+        types = set(_strings(value, where))
+
+        def check(subject: Subject) -> list[str] | None:
+            found = types & set(subject.page.jsonld_types)
+            return [f"schema.org {', '.join(sorted(found))}"] if found else None
+
+        return check
+
+    def _meta(self, value: Any, where: str) -> Check:
+        if not isinstance(value, dict) or not value:
+            raise RuleSyntaxError(f"{where}: expects a mapping of meta name to pattern")
+        patterns = {name: self.pattern(p, f"{where}.{name}") for name, p in value.items()}
+
+        def check(subject: Subject) -> list[str] | None:
+            for name, pattern in patterns.items():
+                content = subject.page.meta.get(name, "")
+                if not (content and pattern.search(content)):
+                    return None
+            return [f"meta {', '.join(sorted(patterns))}"]
+
+        return check
+
+    def _page_has(self, value: Any, where: str) -> Check:
+        kinds = set(_strings(value, where))
+        unknown = kinds - set(KINDS)
+        if unknown:
+            raise RuleSyntaxError(f"{where}: unknown kind(s) {sorted(unknown)}")
+        if self.target != "page":
+            raise RuleSyntaxError(f"{where}: page_has is only for rules whose target is page")
+
+        def check(subject: Subject) -> list[str] | None:
+            found = kinds & subject.page_kinds
+            return [f"page has {', '.join(sorted(found))}"] if found else None
+
+        return check
+
+    # --- patterns ---
+
+    def pattern(self, value: Any, where: str, words: bool = False) -> re.Pattern[str]:
+        """A case-insensitive regex from a pattern, an @lexicon name, or a list of those.
+
+        With `words`, each alternative must stand as whole words (the text around it is not a
+        letter or digit), so 'cart' does not match 'cartridge'.
+        """
+        parts: list[str] = []
+        for item in _strings(value, where):
+            if item.startswith("@"):
+                if item[1:] not in self.lexicon:
+                    raise RuleSyntaxError(f"{where}: unknown lexicon entry '{item}'")
+                parts.extend(self.lexicon[item[1:]])
+            else:
+                parts.append(item)
+        alternatives = "|".join(f"(?:{part})" for part in parts)
+        source = rf"(?<!\w)(?:{alternatives})(?!\w)" if words else alternatives
+        try:
+            return re.compile(source, re.IGNORECASE)
+        except re.error as error:
+            raise RuleSyntaxError(f"{where}: invalid regular expression ({error})") from None
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and item for item in items):
+        raise RuleSyntaxError(f"{where}: expects a non-empty string or list of strings")
+    return items
+
+
+def _search(what: str, pattern: re.Pattern[str], read: Callable[[Subject], str]) -> Check:
+    def check(subject: Subject) -> list[str] | None:
+        text = read(subject)
+        found = pattern.search(text) if text else None
+        return [f"{what} contains {found.group(0)!r}"] if found else None
+
+    return check
+
+
+def _subject_tag(subject: Subject) -> str:
+    if subject.element is not None:
+        return subject.element.tag
+    if subject.frame is not None:
+        return subject.frame.tag
+    return "form" if subject.form is not None else ""
+
+
+def _subject_attrs(subject: Subject) -> dict[str, str]:
+    if subject.element is not None:
+        return subject.element.attrs
+    if subject.form is not None:
+        form = subject.form
+        return {"id": form.id, "name": form.name, "class": form.classes, "role": form.role}
+    return {}
+
+
+def _subject_form(subject: Subject) -> Form:
+    """The subject's form: itself, or the form an element sits in."""
+    return subject.form or Form(selector="")
+
+
+def _path_and_query(url: str) -> str:
+    without_scheme = url.split("://", 1)[-1]
+    return "/" + without_scheme.split("/", 1)[1] if "/" in without_scheme else "/"

@@ -1,0 +1,204 @@
+"""The plan stage: turn findings into a prioritised list of GA4 events with triggers (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from scanner.models import (
+    BusinessTypeGuess,
+    Destinations,
+    EnhancedMeasurement,
+    Finding,
+    Plan,
+    PlannedEvent,
+    Site,
+    Trigger,
+)
+from scanner.rules import RuleSet
+
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+ECOMMERCE_EVENTS = frozenset(
+    {"add_to_cart", "add_to_wishlist", "view_cart", "begin_checkout", "view_item", "purchase"}
+)
+LINK_SCHEMES = {"phone_link": "tel:", "email_link": "mailto:"}
+PLACEHOLDER_MEASUREMENT_ID = "G-XXXXXXXXXX"
+
+
+def build_plan(
+    site: Site, findings: list[Finding], business: BusinessTypeGuess, rules: RuleSet
+) -> Plan:
+    """One planned event per kind found, sorted by priority, with GTM trigger and parameters."""
+    enhanced = {rule.id: rule.enhanced_measurement for rule in rules.rules}
+    by_kind: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_kind[finding.kind].append(finding)
+    events = [
+        _event(kind, group, business.type, rules, enhanced)
+        for kind, group in sorted(by_kind.items())
+    ]
+    events = _drop_duplicate_page_events(events)
+    events.sort(
+        key=lambda e: (PRIORITY_ORDER[e.priority], e.conversion != "macro", e.event, e.kind)
+    )
+    return Plan(
+        site=site.start_urls[0] if site.start_urls else "",
+        measurement_id=site.settings.measurement_id or PLACEHOLDER_MEASUREMENT_ID,
+        business_type=business,
+        pages_scanned=len(site.pages),
+        events=events,
+        not_seen=[k for k in rules.kinds_that_matter(business.type) if k not in by_kind],
+        crawl_errors=site.errors,
+    )
+
+
+def _event(
+    kind: str,
+    findings: list[Finding],
+    business_type: str,
+    rules: RuleSet,
+    enhanced: dict[str, str],
+) -> PlannedEvent:
+    settings = rules.kind_plan(kind, business_type)
+    notes = sorted({enhanced.get(f.rule, "") for f in findings})
+    em_collected = all(notes) and bool(notes)
+    target = _main_target(findings)
+    selectors = sorted({f.selector for f in findings if f.target == target})
+    trigger, parameters = _trigger(kind, settings.event, findings, ", ".join(selectors), target)
+    if em_collected:
+        trigger = Trigger(type="enhanced_measurement", description=notes[0])
+        parameters = {}
+    return PlannedEvent(
+        event=settings.event,
+        kind=kind,  # type: ignore[arg-type]
+        title=settings.title,
+        why=settings.why,
+        priority=settings.priority,
+        funnel_stage=settings.funnel_stage,
+        conversion=settings.conversion,
+        key_event=settings.key_event,
+        trigger=trigger,
+        parameters=parameters,
+        destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
+        enhanced_measurement=EnhancedMeasurement(
+            collected=em_collected,
+            note=notes[0] if em_collected else " ".join(n for n in notes if n),
+        ),
+        limitations=_limitations(settings.event, trigger),
+        datalayer=_datalayer(settings.event, kind),
+        pages=sorted({f.page for f in findings}),
+        findings=len(findings),
+        selectors=[] if target == "page" else selectors,
+    )
+
+
+def _trigger(
+    kind: str,
+    event: str,
+    findings: list[Finding],
+    css: str,
+    target: str,
+) -> tuple[Trigger, dict[str, str]]:
+    extra = {"lead_type": kind} if event == "generate_lead" else {}
+    if target == "page":
+        regex = page_path_regex(sorted({f.page for f in findings}))
+        return (
+            Trigger(type="page_view", description=f"Page view where the path matches {regex}",
+                    page_path_regex=regex),
+            extra,
+        )
+    if kind in LINK_SCHEMES:
+        prefix = LINK_SCHEMES[kind]
+        return (
+            Trigger(type="link_click", description=f"Click on any link whose URL starts with {prefix}",
+                    url_prefix=prefix),
+            {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
+        )
+    if target == "frame":
+        return (
+            Trigger(
+                type="custom_event",
+                description=f"dataLayer event '{event}' pushed by the embedded player or widget's "
+                f"API ({css}); cross-origin frames are invisible to GTM's click triggers",
+            ),
+            extra,
+        )
+    if target == "form":
+        return (
+            Trigger(type="form_submit", description=f"Submission of the form matching {css}",
+                    css_selector=css),
+            {"form_id": "{{Form ID}}", "form_destination": "{{Form URL}}", **extra},
+        )
+    return (
+        Trigger(type="click", description=f"Click on (or inside) {css}", css_selector=css),
+        {"click_text": "{{Click Text}}", "click_url": "{{Click URL}}", **extra},
+    )
+
+
+def _main_target(findings: list[Finding]) -> str:
+    """The target most findings of a kind have: a kind found on pages is planned as a page
+    view; one found on forms as a submission; otherwise as a click (frames when only frames)."""
+    targets = {f.target for f in findings}
+    for target in ("page", "form", "element"):
+        if target in targets:
+            return target
+    return "frame"
+
+
+def page_path_regex(pages: list[str]) -> str:
+    """An anchored regex matching exactly the paths of these pages."""
+    paths = sorted({urlsplit(page).path or "/" for page in pages})
+    return "^(" + "|".join(re.escape(path) for path in paths) + ")$"
+
+
+def _drop_duplicate_page_events(events: list[PlannedEvent]) -> list[PlannedEvent]:
+    """When a page view and a click send the same event (view_cart, begin_checkout), keep the
+    page view: it also counts visitors who got there without that click, and never twice."""
+    page_events = {e.event for e in events if e.trigger.type == "page_view"}
+    return [
+        e for e in events
+        if e.trigger.type == "page_view" or e.event not in page_events or e.event == "generate_lead"
+    ]
+
+
+def _limitations(event: str, trigger: Trigger) -> str:
+    notes = []
+    if event in ECOMMERCE_EVENTS and trigger.type != "enhanced_measurement":
+        notes.append(
+            "A DOM trigger cannot read the product, price or quantity, so GA4 ecommerce reports "
+            "stay empty: push the dataLayer event below from the shop's code and switch the tag "
+            "to it (Send Ecommerce data, source: Data Layer)."
+        )
+    if trigger.type == "form_submit":
+        notes.append(
+            "GTM's form trigger needs a real submit event and fires before the server answers; "
+            "forms sent with JavaScript, or that fail validation on the server, need the "
+            "dataLayer push below after success instead."
+        )
+    if trigger.type == "custom_event":
+        notes.append("Nothing fires until the dataLayer event is pushed.")
+    return " ".join(notes)
+
+
+def _datalayer(event: str, kind: str) -> str:
+    """The developer hand-off: a dataLayer.push for what the DOM cannot express."""
+    if event in ECOMMERCE_EVENTS:
+        extra = '\n    transaction_id: "T-12345",' if event == "purchase" else ""
+        return (
+            "dataLayer.push({ ecommerce: null });\n"
+            "dataLayer.push({\n"
+            f'  event: "{event}",\n'
+            "  ecommerce: {"
+            f"{extra}\n"
+            '    currency: "EUR",\n'
+            "    value: 19.99,\n"
+            '    items: [{ item_id: "SKU_123", item_name: "Product name", price: 19.99, quantity: 1 }]\n'
+            "  }\n"
+            "});"
+        )
+    if event == "generate_lead":
+        return f'dataLayer.push({{ event: "generate_lead", lead_type: "{kind}" }});'
+    if kind in ("newsletter_form", "signup_form", "login_form", "video", "booking", "chat_widget"):
+        return f'dataLayer.push({{ event: "{event}" }});'
+    return ""

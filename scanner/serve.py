@@ -1,0 +1,39 @@
+"""A static file server on 127.0.0.1 for the bundled demo site (and for tests)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import EXIT_USAGE, ScannerError
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Keep the terminal for the scanner's own messages."""
+
+
+@contextmanager
+def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
+    """Serve `root` on http://127.0.0.1:PORT/ (a free port when 0) and yield that base URL."""
+    handler = partial(QuietHandler, directory=str(root))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise ScannerError(
+            f"Cannot serve the demo site on 127.0.0.1:{port} ({error.strerror}); "
+            "choose another port with --port.",
+            EXIT_USAGE,
+        ) from None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

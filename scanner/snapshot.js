@@ -1,0 +1,295 @@
+// In-page collector: run with page.evaluate(); returns plain JSON describing the rendered page.
+// Fixture annotations (data-expect*) are reported under `expectations` and removed from every
+// attribute list and snippet, so rules can never see them.
+() => {
+  const KEPT_ATTRS = new Set([
+    "id", "class", "name", "type", "role", "href", "title", "value", "aria-label",
+    "data-action", "data-testid", "data-test", "data-track", "data-product-id", "data-sku",
+    "download", "target", "rel", "onclick", "action", "formaction",
+  ]);
+  const CANDIDATES = [
+    "a[href]", "button", "input[type=submit]", "input[type=button]", "input[type=image]",
+    "[role=button]", "[role=link]", "[onclick]", "summary",
+  ].join(",");
+  const LANDMARKS = {
+    NAV: "nav", HEADER: "header", FOOTER: "footer", MAIN: "main", ASIDE: "aside",
+  };
+  const ROLE_LANDMARKS = {
+    navigation: "nav", banner: "header", contentinfo: "footer", main: "main",
+    complementary: "aside",
+  };
+
+  const clean = (s, max = 200) => (s || "").replace(/\s+/g, " ").trim().slice(0, max);
+  const cssEscape = (s) => CSS.escape(s);
+
+  const isVisible = (el) => {
+    if (!el.isConnected) return false;
+    if (typeof el.checkVisibility === "function" &&
+        !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+
+  const isUnique = (sel) => {
+    try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; }
+  };
+
+  // Ids and classes that look generated (hashes, long digit runs) make selectors that break on
+  // the next deploy; they are skipped.
+  const stableToken = (t) => t && t.length <= 40 && !/\d{4,}|[a-f0-9]{8,}|^\d|[:[\]]/.test(t) &&
+    !/^(css|sc|jsx|svelte|ng|v|ember)-/.test(t);
+
+  const selectorFor = (el) => {
+    const tag = el.tagName.toLowerCase();
+    if (el.id && stableToken(el.id) && isUnique("#" + cssEscape(el.id))) {
+      return "#" + cssEscape(el.id);
+    }
+    for (const attr of ["data-testid", "data-test", "name", "aria-label"]) {
+      const v = el.getAttribute(attr);
+      if (v && v.length <= 60) {
+        const sel = `${tag}[${attr}="${v.replace(/["\\]/g, "\\$&")}"]`;
+        if (isUnique(sel)) return sel;
+      }
+    }
+    if (tag === "a") {
+      const href = el.getAttribute("href");
+      if (href && href.length <= 100) {
+        const sel = `a[href="${href.replace(/["\\]/g, "\\$&")}"]`;
+        if (isUnique(sel)) return sel;
+      }
+    }
+    const classes = Array.from(el.classList).filter(stableToken).slice(0, 3);
+    if (classes.length) {
+      const sel = tag + classes.map((c) => "." + cssEscape(c)).join("");
+      if (isUnique(sel)) return sel;
+    }
+    // Fall back to a path of :nth-of-type steps from the closest ancestor with a stable id.
+    const steps = [];
+    let node = el;
+    while (node && node.nodeType === 1 && node !== document.documentElement) {
+      const t = node.tagName.toLowerCase();
+      if (node !== el && node.id && stableToken(node.id) && isUnique("#" + cssEscape(node.id))) {
+        steps.unshift("#" + cssEscape(node.id));
+        break;
+      }
+      const parent = node.parentElement;
+      if (!parent) { steps.unshift(t); break; }
+      const same = Array.from(parent.children).filter((c) => c.tagName === node.tagName);
+      steps.unshift(same.length > 1 ? `${t}:nth-of-type(${same.indexOf(node) + 1})` : t);
+      node = parent;
+    }
+    return steps.join(" > ");
+  };
+
+  const attrsOf = (el) => {
+    const out = {};
+    for (const a of Array.from(el.attributes)) {
+      if (a.name.startsWith("data-expect")) continue;
+      if (KEPT_ATTRS.has(a.name) || a.name.startsWith("aria-") || a.name.startsWith("data-")) {
+        out[a.name] = clean(a.value, 200);
+      }
+    }
+    return out;
+  };
+
+  const openingTag = (el) => {
+    const parts = [el.tagName.toLowerCase()];
+    for (const a of Array.from(el.attributes)) {
+      if (a.name.startsWith("data-expect") || a.name === "style") continue;
+      parts.push(`${a.name}="${clean(a.value, 80)}"`);
+    }
+    return `<${parts.join(" ")}>`;
+  };
+  const snippetOf = (el) => clean(openingTag(el) + clean(el.innerText || el.textContent, 120), 300);
+
+  const textById = (ids) => ids.split(/\s+/).map((id) => {
+    const n = document.getElementById(id);
+    return n ? n.textContent : "";
+  }).join(" ");
+
+  // Accessible name, simplified from the ARIA algorithm: aria-labelledby, aria-label, the
+  // element's text (which includes visually hidden text), the alt of an image inside, value of
+  // input buttons, then title.
+  const accessibleName = (el) => {
+    const labelledby = el.getAttribute("aria-labelledby");
+    if (labelledby && clean(textById(labelledby))) return clean(textById(labelledby));
+    if (clean(el.getAttribute("aria-label"))) return clean(el.getAttribute("aria-label"));
+    if (el.tagName === "INPUT") {
+      return clean(el.value || el.getAttribute("alt") || el.getAttribute("title"));
+    }
+    const text = clean(el.textContent);
+    if (text) return text;
+    const img = el.querySelector("img[alt], svg[aria-label], [aria-label]");
+    if (img) return clean(img.getAttribute("alt") || img.getAttribute("aria-label"));
+    const svgTitle = el.querySelector("svg title");
+    if (svgTitle) return clean(svgTitle.textContent);
+    return clean(el.getAttribute("title"));
+  };
+
+  const landmarkOf = (el) => {
+    for (let n = el.parentElement; n; n = n.parentElement) {
+      if (LANDMARKS[n.tagName]) return LANDMARKS[n.tagName];
+      const role = n.getAttribute("role");
+      if (role && ROLE_LANDMARKS[role]) return ROLE_LANDMARKS[role];
+    }
+    return "";
+  };
+
+  const labelOf = (field) => {
+    const labelledby = field.getAttribute("aria-labelledby");
+    if (labelledby) return clean(textById(labelledby));
+    if (field.labels && field.labels.length) return clean(field.labels[0].textContent);
+    return clean(field.getAttribute("aria-label") || field.getAttribute("placeholder") ||
+      field.getAttribute("title"));
+  };
+
+  // The nearest heading or legend before `el` within a few ancestors: tells a newsletter box
+  // ("Join our newsletter") from a contact form without reading the whole page.
+  const headingBefore = (el) => {
+    const inside = el.querySelector("legend, h1, h2, h3, h4, h5, h6");
+    if (inside) return clean(inside.textContent);
+    let node = el;
+    for (let level = 0; level < 3 && node; level++) {
+      for (let sib = node.previousElementSibling; sib; sib = sib.previousElementSibling) {
+        if (/^H[1-6]$/.test(sib.tagName)) return clean(sib.textContent);
+        const h = sib.querySelector && sib.querySelector("h1, h2, h3, h4, h5, h6");
+        if (h) return clean(h.textContent);
+      }
+      node = node.parentElement;
+    }
+    return "";
+  };
+
+  const absolute = (url) => {
+    try { return new URL(url, document.baseURI).href; } catch (e) { return ""; }
+  };
+
+  const listOf = (value) => clean(value, 500).split(/[\s,]+/).filter(Boolean);
+
+  // --- expectations (fixtures only) ---
+  const expectations = {
+    page: listOf(document.body && document.body.getAttribute("data-expect-page")),
+    page_not: listOf(document.body && document.body.getAttribute("data-expect-page-not")),
+    business_type: clean(
+      (document.querySelector('meta[name="scanner-expect-type"]') || { content: "" }).content),
+    elements: [],
+  };
+
+  // --- forms ---
+  const formEls = Array.from(document.querySelectorAll("form, [role=form], [role=search]"))
+    .filter((f) => f.tagName === "FORM" || !f.closest("form"));
+  const forms = formEls.map((f) => {
+    const controls = Array.from(f.querySelectorAll("input, select, textarea"))
+      .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type));
+    const submit = f.querySelector(
+      "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
+    return {
+      selector: selectorFor(f),
+      id: f.id || "",
+      name: f.getAttribute("name") || "",
+      action: f.hasAttribute("action") ? absolute(f.getAttribute("action")) : "",
+      method: (f.getAttribute("method") || "get").toLowerCase(),
+      classes: clean(f.getAttribute("class")),
+      role: f.getAttribute("role") || "",
+      fields: controls.map((c) => ({
+        tag: c.tagName.toLowerCase(),
+        type: c.tagName === "INPUT" ? (c.getAttribute("type") || "text").toLowerCase()
+          : c.tagName.toLowerCase(),
+        name: c.getAttribute("name") || "",
+        id: c.id || "",
+        label: labelOf(c),
+        autocomplete: c.getAttribute("autocomplete") || "",
+        required: c.required || c.getAttribute("aria-required") === "true",
+        visible: isVisible(c),
+      })),
+      submit_text: submit ? accessibleName(submit) : "",
+      heading: headingBefore(f),
+      visible: isVisible(f),
+      landmark: landmarkOf(f),
+      snippet: clean(openingTag(f), 300),
+    };
+  });
+
+  // --- clickable candidates ---
+  const elements = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll(CANDIDATES)) {
+    if (seen.has(el) || el.closest("template")) continue;
+    seen.add(el);
+    const tag = el.tagName.toLowerCase();
+    const formEl = el.closest("form, [role=form], [role=search]");
+    elements.push({
+      tag,
+      text: accessibleName(el),
+      role: el.getAttribute("role") || "",
+      attrs: attrsOf(el),
+      href: tag === "a" ? absolute(el.getAttribute("href")) : "",
+      visible: isVisible(el),
+      landmark: landmarkOf(el),
+      form: formEl ? formEls.indexOf(formEl) : -1,
+      selector: selectorFor(el),
+      snippet: snippetOf(el),
+    });
+  }
+
+  // --- frames and media ---
+  const frames = Array.from(document.querySelectorAll("iframe, video, audio")).map((el) => ({
+    tag: el.tagName.toLowerCase(),
+    src: absolute(el.getAttribute("src") || el.getAttribute("data-src") ||
+      (el.querySelector("source") || { src: "" }).src || ""),
+    title: clean(el.getAttribute("title")),
+    selector: selectorFor(el),
+    visible: isVisible(el),
+  })).filter((f) => f.src);
+
+  // --- annotations: element expectations, then strip them from the DOM ---
+  const annotated = "[data-expect], [data-expect-not], [data-expect-todo]";
+  for (const el of document.querySelectorAll(annotated)) {
+    expectations.elements.push({
+      selector: selectorFor(el),
+      expect: listOf(el.getAttribute("data-expect")),
+      expect_not: listOf(el.getAttribute("data-expect-not")),
+      expect_todo: listOf(el.getAttribute("data-expect-todo")),
+    });
+  }
+
+  // --- page facts ---
+  const jsonldTypes = new Set();
+  const collectTypes = (node) => {
+    if (Array.isArray(node)) { node.forEach(collectTypes); return; }
+    if (!node || typeof node !== "object") return;
+    const t = node["@type"];
+    (Array.isArray(t) ? t : [t]).forEach((x) => { if (typeof x === "string") jsonldTypes.add(x); });
+    Object.values(node).forEach(collectTypes);
+  };
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
+    try { collectTypes(JSON.parse(s.textContent)); } catch (e) { /* invalid JSON-LD */ }
+  }
+  for (const el of document.querySelectorAll("[itemtype]")) {
+    const m = /schema\.org\/([A-Za-z]+)/.exec(el.getAttribute("itemtype"));
+    if (m) jsonldTypes.add(m[1]);
+  }
+
+  const meta = {};
+  for (const m of document.querySelectorAll("meta[property], meta[name]")) {
+    const key = (m.getAttribute("property") || m.getAttribute("name")).toLowerCase();
+    if (["og:type", "generator", "description", "og:site_name"].includes(key)) {
+      meta[key] = clean(m.getAttribute("content"), 200);
+    }
+  }
+
+  const links = Array.from(new Set(Array.from(document.querySelectorAll("a[href], area[href]"))
+    .map((a) => absolute(a.getAttribute("href"))).filter(Boolean))).sort();
+
+  return {
+    title: clean(document.title),
+    lang: clean(document.documentElement.getAttribute("lang"), 20),
+    meta,
+    jsonld_types: Array.from(jsonldTypes).sort(),
+    elements,
+    forms,
+    frames,
+    links,
+    expectations,
+  };
+}
