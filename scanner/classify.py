@@ -21,8 +21,9 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
         form = page.forms[element.form] if 0 <= element.form < len(page.forms) else None
         types, count = fields[element.form] if form is not None else (frozenset(), 0)
         subjects["element"].append(
-            Subject("element", page, element=element, form=form, field_types=types,
-                    field_count=count)
+            Subject(
+                "element", page, element=element, form=form, field_types=types, field_count=count
+            )
         )
     for form, (types, count) in zip(page.forms, fields, strict=True):
         subjects["form"].append(
@@ -64,9 +65,9 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
     selector, text, snippet = _describe(subject)
     return Finding(
         page=subject.page.url,
-        kind=rule.kind,  # type: ignore[arg-type]
+        kind=rule.kind,
         rule=rule.id,
-        target=subject.target,  # type: ignore[arg-type]
+        target=subject.target,
         selector=selector,
         text=text,
         confidence=rule.confidence,

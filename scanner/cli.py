@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -44,21 +46,49 @@ def cli() -> None:
     """Scan a website and propose a GA4 tracking plan and an importable GTM container."""
 
 
-def _type_option() -> click.Option:
-    return click.option(
-        "--type", "business_type", type=click.Choice(["auto", *BUSINESS_TYPES]), default=None,
-        help="Business type; 'auto' (the default for scan) detects it.",
-    )
+type_option = click.option(
+    "--type",
+    "business_type",
+    type=click.Choice(["auto", *BUSINESS_TYPES]),
+    default=None,
+    help="Business type; 'auto' (the default for scan) detects it.",
+)
+measurement_option = click.option(
+    "--measurement-id",
+    default=None,
+    metavar="G-XXXXXXX",
+    help="GA4 measurement ID for the container (default: a placeholder to replace in GTM).",
+)
+crawl_options = [
+    click.option(
+        "--max-pages",
+        default=20,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Stop after this many pages.",
+    ),
+    click.option(
+        "--depth",
+        default=2,
+        show_default=True,
+        type=click.IntRange(0),
+        help="How many links away from the start pages to go (0: only them).",
+    ),
+    type_option,
+    measurement_option,
+    click.option(
+        "--browser",
+        default=None,
+        metavar="PATH",
+        help="Chromium or Chrome executable (default: $SCANNER_BROWSER, "
+        "Playwright's Chromium, then chromium on PATH).",
+    ),
+]
 
 
-def _measurement_option() -> click.Option:
-    return click.option(
-        "--measurement-id", default=None, metavar="G-XXXXXXX",
-        help="GA4 measurement ID for the container (default: a placeholder to replace in GTM).",
-    )
-
-
-def _settings(business_type: str | None, measurement_id: str | None, base: ScanSettings) -> ScanSettings:
+def _settings(
+    business_type: str | None, measurement_id: str | None, base: ScanSettings
+) -> ScanSettings:
     if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
         raise click.BadParameter(
             f"'{measurement_id}' is not a GA4 measurement ID (G- followed by letters and digits).",
@@ -70,32 +100,35 @@ def _settings(business_type: str | None, measurement_id: str | None, base: ScanS
     )
 
 
-def _crawl_options(func: click.decorators.FC) -> click.decorators.FC:
-    for option in reversed(
-        [
-            click.option("--max-pages", default=20, show_default=True, type=click.IntRange(1),
-                         help="Stop after this many pages."),
-            click.option("--depth", default=2, show_default=True, type=click.IntRange(0),
-                         help="How many links away from the start pages to go (0: only them)."),
-            _type_option(),
-            _measurement_option(),
-            click.option("--browser", default=None, metavar="PATH",
-                         help="Chromium or Chrome executable (default: $SCANNER_BROWSER, "
-                              "Playwright's Chromium, then chromium on PATH)."),
-        ]
-    ):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_crawl_options(func: F) -> F:
+    for option in reversed(crawl_options):
         func = option(func)
     return func
 
 
 @cli.command()
 @click.argument("urls", nargs=-1, required=True)
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write site.json, findings.json, plan.json, plan.md and "
-                   "gtm-container.json into.")
-@_crawl_options
-def scan(urls: tuple[str, ...], out: Path, max_pages: int, depth: int, business_type: str | None,
-         measurement_id: str | None, browser: str | None) -> None:
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write site.json, findings.json, plan.json, plan.md and "
+    "gtm-container.json into.",
+)
+@with_crawl_options
+def scan(
+    urls: tuple[str, ...],
+    out: Path,
+    max_pages: int,
+    depth: int,
+    business_type: str | None,
+    measurement_id: str | None,
+    browser: str | None,
+) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
     settings = _settings(business_type, measurement_id, ScanSettings())
     options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser)
@@ -103,17 +136,35 @@ def scan(urls: tuple[str, ...], out: Path, max_pages: int, depth: int, business_
 
 
 @cli.command()
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output directory.")
-@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535),
-              help="Port on 127.0.0.1 for the demo site (0: any free port).")
-@_crawl_options
-def demo(out: Path, port: int, max_pages: int, depth: int, business_type: str | None,
-         measurement_id: str | None, browser: str | None) -> None:
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory.",
+)
+@click.option(
+    "--port",
+    default=DEMO_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 for the demo site (0: any free port).",
+)
+@with_crawl_options
+def demo(
+    out: Path,
+    port: int,
+    max_pages: int,
+    depth: int,
+    business_type: str | None,
+    measurement_id: str | None,
+    browser: str | None,
+) -> None:
     """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT."""
     settings = _settings(business_type, measurement_id, ScanSettings())
-    options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser,
-                           block_third_party=True)
+    options = CrawlOptions(
+        max_pages=max_pages, depth=depth, browser=browser, block_third_party=True
+    )
     with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
         click.echo(f"serving the demo site on {base_url}", err=True)
         _scan_and_write([base_url], out, options, settings)
@@ -121,12 +172,18 @@ def demo(out: Path, port: int, max_pages: int, depth: int, business_type: str | 
 
 @cli.command(name="analyze")
 @click.argument("site_json", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output directory.")
-@_type_option()
-@_measurement_option()
-def analyze_command(site_json: Path, out: Path, business_type: str | None,
-                    measurement_id: str | None) -> None:
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory.",
+)
+@type_option
+@measurement_option
+def analyze_command(
+    site_json: Path, out: Path, business_type: str | None, measurement_id: str | None
+) -> None:
     """Rebuild findings, plan and container from a site.json, without a browser."""
     site = read_site(site_json)
     settings = _settings(business_type, measurement_id, site.settings)
@@ -134,8 +191,9 @@ def analyze_command(site_json: Path, out: Path, business_type: str | None,
     _analyze_and_write(site, out)
 
 
-def _scan_and_write(urls: list[str], out: Path, options: CrawlOptions,
-                    settings: ScanSettings) -> None:
+def _scan_and_write(
+    urls: list[str], out: Path, options: CrawlOptions, settings: ScanSettings
+) -> None:
     rules = load_rules(resource_dir("rules"))  # a broken rule pack fails before the crawl
     result = crawl(urls, options, settings)
     site = result.site

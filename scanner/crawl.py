@@ -178,17 +178,18 @@ def _visit(page: Any, url: str, depth: int, options: CrawlOptions, starts: list[
     if response is None:
         raise ScannerError(f"{url} gave no response.", EXIT_SITE)
     if response.status >= 400:
-        raise ScannerError(
-            f"{url} answered HTTP {response.status}; check the address.", EXIT_SITE
-        )
+        raise ScannerError(f"{url} answered HTTP {response.status}; check the address.", EXIT_SITE)
     content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type and content_type not in ("text/html", "application/xhtml+xml"):
         raise ScannerError(
-            f"{url} is not an HTML page (it is {content_type}); give the address of a web page.", EXIT_SITE
+            f"{url} is not an HTML page (it is {content_type}); give the address of a web page.",
+            EXIT_SITE,
         )
     final_url = normalise(page.url)
     if site_key(final_url) not in {site_key(start) for start in starts}:
-        raise ScannerError(f"{url} redirects off the site, to {final_url}; not followed.", EXIT_SITE)
+        raise ScannerError(
+            f"{url} redirects off the site, to {final_url}; not followed.", EXIT_SITE
+        )
     data = page.evaluate(_collector_source())
     return Page(url=final_url, requested_url=url, status=response.status, depth=depth, **data)
 

@@ -32,12 +32,17 @@ def detect_business_type(site: Site, findings: list[Finding], rules: RuleSet) ->
         for kind, weight in spec.detect.kinds.items():
             pages = len(kind_pages.get(kind, ()))
             if pages:
-                parts.append((weight * min(pages, MAX_PAGES_PER_SIGNAL), f"{kind} on {pages} page(s)"))
+                parts.append(
+                    (weight * min(pages, MAX_PAGES_PER_SIGNAL), f"{kind} on {pages} page(s)")
+                )
         for schema_type, weight in spec.detect.jsonld.items():
             pages = len(type_pages.get(schema_type, ()))
             if pages:
                 parts.append(
-                    (weight * min(pages, MAX_PAGES_PER_SIGNAL), f"schema.org {schema_type} on {pages} page(s)")
+                    (
+                        weight * min(pages, MAX_PAGES_PER_SIGNAL),
+                        f"schema.org {schema_type} on {pages} page(s)",
+                    )
                 )
         scores[business_type] = sum(score for score, _ in parts)
         evidence[business_type] = sorted(parts, key=lambda part: (-part[0], part[1]))

@@ -41,7 +41,10 @@ def container(plan: Plan) -> dict[str, Any]:
     """The container export as data, ready for json.dumps."""
     tags: list[dict[str, Any]] = [
         _entity(
-            "tagId", "1", "GA4 - Google tag", "googtag",
+            "tagId",
+            "1",
+            "GA4 - Google tag",
+            "googtag",
             parameter=[_template("tagId", f"{{{{{MEASUREMENT_ID_VARIABLE}}}}}")],
             firingTriggerId=[INITIALIZATION_ALL_PAGES],
             tagFiringOption="ONCE_PER_EVENT",
@@ -59,7 +62,10 @@ def container(plan: Plan) -> dict[str, Any]:
         tags.append(_event_tag(str(len(tags) + 1), name, event, trigger_id))
     variables = [
         _entity(
-            "variableId", "1", MEASUREMENT_ID_VARIABLE, "c",
+            "variableId",
+            "1",
+            MEASUREMENT_ID_VARIABLE,
+            "c",
             parameter=[_template("value", plan.measurement_id)],
             formatValue={},
         )
@@ -117,7 +123,7 @@ def _condition(operator: str, variable: str, value: str) -> dict[str, Any]:
 
 
 def _event_tag(tag_id: str, name: str, event: PlannedEvent, trigger_id: str) -> dict[str, Any]:
-    parameters = [
+    parameters: list[dict[str, Any]] = [
         _template("eventName", event.event),
         _template("measurementIdOverride", f"{{{{{MEASUREMENT_ID_VARIABLE}}}}}"),
     ]
@@ -131,7 +137,10 @@ def _event_tag(tag_id: str, name: str, event: PlannedEvent, trigger_id: str) -> 
         ]
         parameters.append({"type": "LIST", "key": "eventSettingsTable", "list": rows})
     return _entity(
-        "tagId", tag_id, name, "gaawe",
+        "tagId",
+        tag_id,
+        name,
+        "gaawe",
         parameter=parameters,
         firingTriggerId=[trigger_id],
         tagFiringOption="ONCE_PER_EVENT",
@@ -146,29 +155,44 @@ def _trigger(trigger_id: str, event: PlannedEvent) -> dict[str, Any]:
     name = f"{event.kind} - {trigger.type.replace('_', ' ')}"
     if trigger.type == "click":
         return _entity(
-            "triggerId", trigger_id, name, "CLICK",
+            "triggerId",
+            trigger_id,
+            name,
+            "CLICK",
             filter=[_condition("CSS_SELECTOR", "Click Element", _with_children(event.selectors))],
         )
     if trigger.type == "link_click":
         return _entity(
-            "triggerId", trigger_id, name, "LINK_CLICK",
+            "triggerId",
+            trigger_id,
+            name,
+            "LINK_CLICK",
             filter=[_condition("STARTS_WITH", "Click URL", trigger.url_prefix)],
             **_listener_options(check_validation=False),
         )
     if trigger.type == "form_submit":
         return _entity(
-            "triggerId", trigger_id, name, "FORM_SUBMISSION",
+            "triggerId",
+            trigger_id,
+            name,
+            "FORM_SUBMISSION",
             autoEventFilter=[_condition("MATCH_REGEX", "Page URL", ".*")],
             filter=[_condition("CSS_SELECTOR", "Form Element", ", ".join(event.selectors))],
             **_listener_options(check_validation=True),
         )
     if trigger.type == "page_view":
         return _entity(
-            "triggerId", trigger_id, name, "PAGEVIEW",
+            "triggerId",
+            trigger_id,
+            name,
+            "PAGEVIEW",
             filter=[_condition("MATCH_REGEX", "Page Path", trigger.page_path_regex)],
         )
     return _entity(
-        "triggerId", trigger_id, name, "CUSTOM_EVENT",
+        "triggerId",
+        trigger_id,
+        name,
+        "CUSTOM_EVENT",
         customEventFilter=[_condition("EQUALS", "_event", event.event)],
     )
 

@@ -17,6 +17,8 @@ from scanner.models import Finding, Plan, Site
 from scanner.plan import build_plan
 from scanner.rules import RuleSet
 
+GIVE_SITE_JSON = "give the site.json that 'scanner scan' wrote."
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -33,18 +35,18 @@ def analyze(site: Site, rules: RuleSet) -> Analysis:
 
 
 def read_site(path: Path) -> Site:
-    """Load a site.json, with a one-line error when it is missing, not JSON or not a crawl record."""
+    """Load a site.json; a one-line error when it is missing, not JSON or not a crawl record."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScannerError(f"{path}: no such file; give the site.json a scan wrote.", EXIT_INPUT) from None
+        raise ScannerError(f"{path}: no such file; {GIVE_SITE_JSON}", EXIT_INPUT) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScannerError(f"{path}: cannot be read ({error}).", EXIT_INPUT) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ScannerError(
-            f"{path}: not valid JSON (line {error.lineno}: {error.msg}); give the site.json a scan wrote.",
+            f"{path}: not valid JSON (line {error.lineno}: {error.msg}); {GIVE_SITE_JSON}",
             EXIT_INPUT,
         ) from None
     try:
@@ -53,6 +55,6 @@ def read_site(path: Path) -> Site:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
         raise ScannerError(
-            f"{path}: not a crawl record ({where}: {problem['msg']}); give the site.json a scan wrote.",
+            f"{path}: not a crawl record ({where}: {problem['msg']}); {GIVE_SITE_JSON}",
             EXIT_INPUT,
         ) from None

@@ -17,6 +17,7 @@ from scanner.models import (
     Trigger,
 )
 from scanner.rules import RuleSet
+from scanner.selectors import trigger_selectors
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ECOMMERCE_EVENTS = frozenset(
@@ -35,7 +36,7 @@ def build_plan(
     for finding in findings:
         by_kind[finding.kind].append(finding)
     events = [
-        _event(kind, group, business.type, rules, enhanced)
+        _event(site, kind, group, business.type, rules, enhanced)
         for kind, group in sorted(by_kind.items())
     ]
     events = _drop_duplicate_page_events(events)
@@ -54,6 +55,7 @@ def build_plan(
 
 
 def _event(
+    site: Site,
     kind: str,
     findings: list[Finding],
     business_type: str,
@@ -64,14 +66,18 @@ def _event(
     notes = sorted({enhanced.get(f.rule, "") for f in findings})
     em_collected = all(notes) and bool(notes)
     target = _main_target(findings)
-    selectors = sorted({f.selector for f in findings if f.target == target})
+    positional: list[str] = []
+    if target in ("element", "form"):
+        selectors, positional = trigger_selectors(site, (f for f in findings if f.target == target))
+    else:
+        selectors = sorted({f.selector for f in findings if f.target == target})
     trigger, parameters = _trigger(kind, settings.event, findings, ", ".join(selectors), target)
     if em_collected:
         trigger = Trigger(type="enhanced_measurement", description=notes[0])
         parameters = {}
     return PlannedEvent(
         event=settings.event,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         title=settings.title,
         why=settings.why,
         priority=settings.priority,
@@ -85,7 +91,7 @@ def _event(
             collected=em_collected,
             note=notes[0] if em_collected else " ".join(n for n in notes if n),
         ),
-        limitations=_limitations(settings.event, trigger),
+        limitations=_limitations(settings.event, trigger, positional),
         datalayer=_datalayer(settings.event, kind),
         pages=sorted({f.page for f in findings}),
         findings=len(findings),
@@ -104,15 +110,21 @@ def _trigger(
     if target == "page":
         regex = page_path_regex(sorted({f.page for f in findings}))
         return (
-            Trigger(type="page_view", description=f"Page view where the path matches {regex}",
-                    page_path_regex=regex),
+            Trigger(
+                type="page_view",
+                description=f"Page view where the path matches {regex}",
+                page_path_regex=regex,
+            ),
             extra,
         )
     if kind in LINK_SCHEMES:
         prefix = LINK_SCHEMES[kind]
         return (
-            Trigger(type="link_click", description=f"Click on any link whose URL starts with {prefix}",
-                    url_prefix=prefix),
+            Trigger(
+                type="link_click",
+                description=f"Click on any link whose URL starts with {prefix}",
+                url_prefix=prefix,
+            ),
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
         )
     if target == "frame":
@@ -126,8 +138,11 @@ def _trigger(
         )
     if target == "form":
         return (
-            Trigger(type="form_submit", description=f"Submission of the form matching {css}",
-                    css_selector=css),
+            Trigger(
+                type="form_submit",
+                description=f"Submission of the form matching {css}",
+                css_selector=css,
+            ),
             {"form_id": "{{Form ID}}", "form_destination": "{{Form URL}}", **extra},
         )
     return (
@@ -157,13 +172,20 @@ def _drop_duplicate_page_events(events: list[PlannedEvent]) -> list[PlannedEvent
     page view: it also counts visitors who got there without that click, and never twice."""
     page_events = {e.event for e in events if e.trigger.type == "page_view"}
     return [
-        e for e in events
+        e
+        for e in events
         if e.trigger.type == "page_view" or e.event not in page_events or e.event == "generate_lead"
     ]
 
 
-def _limitations(event: str, trigger: Trigger) -> str:
+def _limitations(event: str, trigger: Trigger, positional: list[str]) -> str:
     notes = []
+    if positional and trigger.type in ("click", "form_submit"):
+        notes.append(
+            f"{len(positional)} control(s) have no stable class, id or attribute and are matched "
+            "by their position in the page, which breaks when the layout changes: ask the "
+            "developers for a data-track attribute on them."
+        )
     if event in ECOMMERCE_EVENTS and trigger.type != "enhanced_measurement":
         notes.append(
             "A DOM trigger cannot read the product, price or quantity, so GA4 ecommerce reports "
@@ -193,7 +215,8 @@ def _datalayer(event: str, kind: str) -> str:
             f"{extra}\n"
             '    currency: "EUR",\n'
             "    value: 19.99,\n"
-            '    items: [{ item_id: "SKU_123", item_name: "Product name", price: 19.99, quantity: 1 }]\n'
+            '    items: [{ item_id: "SKU_123", item_name: "Product name", price: 19.99,'
+            " quantity: 1 }]\n"
             "  }\n"
             "});"
         )

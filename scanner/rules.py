@@ -1,4 +1,4 @@
-"""Rule packs: YAML files loaded, validated and compiled, with errors that name file, rule, field."""
+"""Rule packs: YAML files loaded, validated and compiled; errors name the file, rule and field."""
 
 from __future__ import annotations
 
@@ -19,14 +19,41 @@ EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # GA4 reserved web event names and prefixes (shared/reference/gtm-format.md, section 9).
 RESERVED_EVENTS = frozenset(
     {
-        "ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query",
-        "adunit_exposure", "app_clear_data", "app_install", "app_remove", "app_store_refund",
-        "app_store_subscription_cancel", "app_store_subscription_convert",
-        "app_store_subscription_renew", "app_update", "click", "error", "file_download",
-        "first_open", "first_visit", "form_start", "form_submit", "in_app_purchase",
-        "notification_dismiss", "notification_foreground", "notification_open",
-        "notification_receive", "os_update", "page_view", "screen_view", "scroll",
-        "session_start", "user_engagement", "video_complete", "video_progress", "video_start",
+        "ad_activeview",
+        "ad_click",
+        "ad_exposure",
+        "ad_impression",
+        "ad_query",
+        "adunit_exposure",
+        "app_clear_data",
+        "app_install",
+        "app_remove",
+        "app_store_refund",
+        "app_store_subscription_cancel",
+        "app_store_subscription_convert",
+        "app_store_subscription_renew",
+        "app_update",
+        "click",
+        "error",
+        "file_download",
+        "first_open",
+        "first_visit",
+        "form_start",
+        "form_submit",
+        "in_app_purchase",
+        "notification_dismiss",
+        "notification_foreground",
+        "notification_open",
+        "notification_receive",
+        "os_update",
+        "page_view",
+        "screen_view",
+        "scroll",
+        "session_start",
+        "user_engagement",
+        "video_complete",
+        "video_progress",
+        "video_start",
         "view_search_results",
     }
 )
@@ -195,8 +222,17 @@ def load_rules(directory: Path) -> RuleSet:
             except RuleSyntaxError as error:
                 raise ScannerError(f"{where}: field {error}", EXIT_INPUT) from None
             rules.append(
-                Rule(spec.id, spec.kind, spec.target, spec.title, spec.why, spec.confidence,
-                     spec.enhanced_measurement, check, where_file)
+                Rule(
+                    spec.id,
+                    spec.kind,
+                    spec.target,
+                    spec.title,
+                    spec.why,
+                    spec.confidence,
+                    spec.enhanced_measurement,
+                    check,
+                    where_file,
+                )
             )
     return RuleSet(packs=packs, rules=tuple(rules), field_types=_field_types(packs[0]))
 
@@ -307,4 +343,3 @@ def _field_types(common: Pack) -> tuple[FieldType, ...]:
             FieldType(name, frozenset(semantics.types), pattern, frozenset(semantics.requires_type))
         )
     return tuple(out)
-

@@ -14,7 +14,7 @@ from scanner.errors import EXIT_USAGE, ScannerError
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for the scanner's own messages."""
 
 

@@ -5,8 +5,10 @@
   const KEPT_ATTRS = new Set([
     "id", "class", "name", "type", "role", "href", "title", "value", "aria-label",
     "data-action", "data-testid", "data-test", "data-track", "data-product-id", "data-sku",
-    "download", "target", "rel", "onclick", "action", "formaction",
+    "download", "target", "rel", "onclick", "action", "formaction", "disabled", "hidden",
   ]);
+  // Boolean attributes are recorded with their own name as value, so patterns can match them.
+  const BOOLEAN_ATTRS = new Set(["disabled", "hidden", "download"]);
   const CANDIDATES = [
     "a[href]", "button", "input[type=submit]", "input[type=button]", "input[type=image]",
     "[role=button]", "[role=link]", "[onclick]", "summary",
@@ -86,7 +88,7 @@
     for (const a of Array.from(el.attributes)) {
       if (a.name.startsWith("data-expect")) continue;
       if (KEPT_ATTRS.has(a.name) || a.name.startsWith("aria-") || a.name.startsWith("data-")) {
-        out[a.name] = clean(a.value, 200);
+        out[a.name] = clean(a.value, 200) || (BOOLEAN_ATTRS.has(a.name) ? a.name : "");
       }
     }
     return out;

@@ -1,0 +1,1 @@
+"""Website scanner that proposes GA4 tracking plans and GTM containers."""
