@@ -39,12 +39,16 @@ def demo_site(demo_url: str) -> Site:
     return crawl([demo_url], options, ScanSettings()).site
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m scanner ARGS` as a user would, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "scanner", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         check=False,
     )

@@ -1,0 +1,227 @@
+"""The command line as a user meets it: outputs, determinism, replay, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scanner.serve import serve_directory
+from tests.conftest import FIXTURES, run_cli
+
+OUTPUTS = ("site.json", "findings.json", "plan.json", "plan.md", "gtm-container.json")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+    """The demo shop scanned twice through the CLI, from the same server."""
+    with serve_directory(FIXTURES / "demo") as url:
+        first = tmp_path_factory.mktemp("scan1")
+        second = tmp_path_factory.mktemp("scan2")
+        for out in (first, second):
+            result = run_cli("scan", url, "-o", str(out), "--max-pages", "30")
+            assert result.returncode == 0, result.stderr
+        yield url, first, second
+
+
+def test_scan_writes_every_output(demo_scan: tuple[str, Path, Path]) -> None:
+    _, out, _ = demo_scan
+    for name in OUTPUTS:
+        assert (out / name).stat().st_size > 0, name
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["business_type"]["type"] == "ecommerce"
+    kinds = {event["kind"] for event in plan["events"]}
+    assert {
+        "add_to_cart",
+        "pricing_link",
+        "newsletter_form",
+        "contact_form",
+        "video",
+        "phone_link",
+    } <= kinds
+    findings = json.loads((out / "findings.json").read_text())
+    assert findings == sorted(
+        findings, key=lambda f: (f["page"], f["kind"], f["selector"], f["rule"])
+    )
+    for finding in findings:
+        assert {"page", "kind", "rule", "selector", "text", "confidence", "evidence"} <= set(
+            finding
+        )
+        assert 0 <= finding["confidence"] <= 1 and finding["evidence"]
+
+
+def test_two_scans_of_the_same_site_are_byte_identical(demo_scan: tuple[str, Path, Path]) -> None:
+    _, first, second = demo_scan
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(
+    demo_scan: tuple[str, Path, Path], tmp_path: Path
+) -> None:
+    _, out, _ = demo_scan
+    result = run_cli("analyze", str(out / "site.json"), "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name in OUTPUTS[1:]:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_analyze_can_force_a_type_and_a_measurement_id(
+    demo_scan: tuple[str, Path, Path], tmp_path: Path
+) -> None:
+    _, out, _ = demo_scan
+    result = run_cli(
+        "analyze",
+        str(out / "site.json"),
+        "-o",
+        str(tmp_path),
+        "--type",
+        "saas",
+        "--measurement-id",
+        "G-ABC1234567",
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["business_type"] == {
+        "type": "saas",
+        "confidence": 1.0,
+        "evidence": ["set with --type"],
+    }
+    assert "G-ABC1234567" in (tmp_path / "gtm-container.json").read_text()
+
+
+def test_plan_md_is_rendered_from_the_plan(demo_scan: tuple[str, Path, Path]) -> None:
+    _, out, _ = demo_scan
+    markdown = (out / "plan.md").read_text()
+    plan = json.loads((out / "plan.json").read_text())
+    assert markdown.startswith(f"# Tracking plan for {plan['site']}")
+    for event in plan["events"]:
+        assert f"`{event['event']}`" in markdown
+
+
+def test_demo_command_serves_and_scans_the_bundled_shop(tmp_path: Path) -> None:
+    result = run_cli("demo", "-o", str(tmp_path), "--port", "0")
+    assert result.returncode == 0, result.stderr
+    assert "serving the demo site on http://127.0.0.1:" in result.stderr
+    for name in OUTPUTS:
+        assert (tmp_path / name).exists()
+
+
+def test_depth_zero_scans_exactly_the_given_pages(tmp_path: Path) -> None:
+    with serve_directory(FIXTURES / "demo") as url:
+        result = run_cli(
+            "scan", url + "cart.html", url + "contact.html", "--depth", "0", "-o", str(tmp_path)
+        )
+    assert result.returncode == 0, result.stderr
+    site = json.loads((tmp_path / "site.json").read_text())
+    assert [page["url"] for page in site["pages"]] == [url + "cart.html", url + "contact.html"]
+
+
+# --- bad input: one line, what to do, non-zero, no traceback ---------------------------
+
+
+def assert_clean_error(result: object, exit_code: int, *fragments: str) -> None:
+    stderr = result.stderr  # type: ignore[attr-defined]
+    assert result.returncode == exit_code, stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in stderr
+    error_lines = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1, stderr
+    for fragment in fragments:
+        assert fragment in error_lines[0]
+
+
+@pytest.mark.parametrize("url", ["example.com", "ftp://example.com/", "http://", "http://h:99999/"])
+def test_malformed_url(url: str, tmp_path: Path) -> None:
+    assert_clean_error(run_cli("scan", url, "-o", str(tmp_path)), 2, url)
+
+
+def test_refused_connection(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli("scan", f"http://127.0.0.1:{port}/", "-o", str(tmp_path))
+    assert_clean_error(result, 3, "connection refused")
+    assert not (tmp_path / "site.json").exists()
+
+
+def test_non_html_start_page(tmp_path: Path) -> None:
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "data.json").write_text('{"a": 1}')
+    with serve_directory(root) as url:
+        result = run_cli("scan", url + "data.json", "-o", str(tmp_path / "out"))
+    assert_clean_error(result, 3, "not an HTML page", "application/json")
+
+
+def test_http_error_on_start_page(tmp_path: Path) -> None:
+    with serve_directory(FIXTURES / "demo") as url:
+        result = run_cli("scan", url + "no-such-page.html", "-o", str(tmp_path))
+    assert_clean_error(result, 3, "HTTP 404")
+
+
+def test_one_failing_start_url_keeps_the_others(tmp_path: Path) -> None:
+    with serve_directory(FIXTURES / "demo") as url:
+        result = run_cli(
+            "scan", url + "cart.html", url + "missing.html", "--depth", "0", "-o", str(tmp_path)
+        )
+    assert_clean_error(result, 3, "HTTP 404", "other pages were scanned")
+    site = json.loads((tmp_path / "site.json").read_text())
+    assert [page["url"] for page in site["pages"]] == [url + "cart.html"]
+    assert site["errors"][0]["url"] == url + "missing.html"
+
+
+def test_missing_site_json(tmp_path: Path) -> None:
+    result = run_cli("analyze", str(tmp_path / "nope.json"), "-o", str(tmp_path))
+    assert_clean_error(result, 4, "no such file")
+
+
+def test_site_json_that_is_not_json(tmp_path: Path) -> None:
+    bad = tmp_path / "site.json"
+    bad.write_text("{not json")
+    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "not valid JSON")
+
+
+def test_site_json_that_is_not_a_crawl_record(tmp_path: Path) -> None:
+    bad = tmp_path / "site.json"
+    bad.write_text('{"pages": "many"}')
+    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "not a crawl record")
+
+
+def test_unreadable_site_json(tmp_path: Path) -> None:
+    bad = tmp_path / "site.json"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "cannot be read")
+
+
+def test_invalid_measurement_id(tmp_path: Path) -> None:
+    result = run_cli(
+        "scan", "http://127.0.0.1:9/", "-o", str(tmp_path), "--measurement-id", "UA-12345-1"
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not a GA4 measurement ID" in result.stderr
+
+
+def test_browser_option_pointing_nowhere(tmp_path: Path) -> None:
+    result = run_cli(
+        "scan", "http://127.0.0.1:9/", "-o", str(tmp_path), "--browser", "/nonexistent/chromium"
+    )
+    assert_clean_error(result, 5, "/nonexistent/chromium", "does not exist")
+
+
+def test_no_browser_anywhere(tmp_path: Path) -> None:
+    result = run_cli(
+        "scan",
+        "http://127.0.0.1:9/",
+        "-o",
+        str(tmp_path),
+        env={
+            "PATH": str(tmp_path),
+            "SCANNER_BROWSER": "",
+            "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "none"),
+        },
+    )
+    assert_clean_error(result, 5, "apt-get install chromium", "playwright install")

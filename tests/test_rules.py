@@ -1,0 +1,189 @@
+"""Rule packs load, validate, and fail with messages naming the file, the rule and the field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scanner.errors import ScannerError
+from scanner.models import KINDS
+from scanner.resources import resource_dir
+from scanner.rules import RuleSet, event_name_problem, load_rules
+from tests.conftest import FIXTURES
+
+REQUIRED_KINDS = (
+    "add_to_cart",
+    "pricing_link",
+    "newsletter_form",
+    "contact_form",
+    "video",
+    "phone_link",
+)
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(resource_dir("rules"), target)
+    return target
+
+
+def load_error(directory: Path) -> str:
+    with pytest.raises(ScannerError) as raised:
+        load_rules(directory)
+    assert raised.value.exit_code == 4
+    return raised.value.message
+
+
+def add_rule(directory: Path, text: str) -> None:
+    path = directory / "saas.yaml"
+    path.write_text(path.read_text() + text)
+
+
+def test_bundled_rules_load(rules: RuleSet) -> None:
+    assert {pack.name for pack in rules.packs} >= {
+        "common",
+        "ecommerce",
+        "saas",
+        "leadgen",
+        "content",
+        "local",
+    }
+    assert set(rules.business_types()) == {"ecommerce", "saas", "leadgen", "content", "local"}
+
+
+def test_every_kind_has_complete_plan_settings_and_a_valid_event(rules: RuleSet) -> None:
+    for business_type in ("ecommerce", "saas", "leadgen", "content", "local"):
+        for kind in KINDS:
+            settings = rules.kind_plan(kind, business_type)
+            assert event_name_problem(settings.event) == "", (kind, business_type)
+
+
+def test_bad_regex_names_file_rule_and_field(rules_copy: Path) -> None:
+    add_rule(
+        rules_copy,
+        """
+  - id: saas/broken
+    kind: free_trial
+    target: element
+    title: t
+    why: w
+    match: {text: 'start (trial'}
+""",
+    )
+    message = load_error(rules_copy)
+    assert "saas.yaml" in message and "saas/broken" in message and "match.text" in message
+    assert "invalid regular expression" in message
+
+
+def test_unknown_matcher_is_refused(rules_copy: Path) -> None:
+    add_rule(
+        rules_copy,
+        """
+  - id: saas/unknown
+    kind: free_trial
+    target: element
+    title: t
+    why: w
+    match: {colour: red}
+""",
+    )
+    message = load_error(rules_copy)
+    assert "saas/unknown" in message and "unknown matcher 'colour'" in message
+
+
+def test_unknown_kind_names_the_rule(rules_copy: Path) -> None:
+    add_rule(
+        rules_copy,
+        """
+  - id: saas/odd
+    kind: add_to_basket
+    target: element
+    title: t
+    why: w
+    match: {text: trial}
+""",
+    )
+    message = load_error(rules_copy)
+    assert "saas.yaml" in message and "rule 'saas/odd'" in message and "'kind'" in message
+
+
+def test_duplicate_rule_id(rules_copy: Path) -> None:
+    add_rule(
+        rules_copy,
+        """
+  - id: common/phone_link
+    kind: phone_link
+    target: element
+    title: t
+    why: w
+    match: {href: '^tel:'}
+""",
+    )
+    assert "duplicate id" in load_error(rules_copy)
+
+
+def test_event_name_ga4_would_reject(rules_copy: Path) -> None:
+    path = rules_copy / "saas.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "free_trial: {priority: high}", "free_trial: {priority: high, event: form_submit}"
+        )
+    )
+    message = load_error(rules_copy)
+    assert "saas.yaml" in message and "free_trial" in message and "reserved" in message
+
+
+def test_broken_yaml_names_the_line(rules_copy: Path) -> None:
+    (rules_copy / "local.yaml").write_text("description: x\nkinds: [unclosed\n")
+    message = load_error(rules_copy)
+    assert "local.yaml" in message and "not valid YAML" in message
+
+
+def test_missing_common_pack(tmp_path: Path) -> None:
+    assert "common.yaml" in load_error(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("add_to_cart", ""),
+        ("pricing_click", ""),
+        ("Add to cart", "not a GA4 event name"),
+        ("x" * 41, "not a GA4 event name"),
+        ("page_view", "reserved"),
+        ("google_thing", "prefix"),
+        ("1st_click", "not a GA4 event name"),
+    ],
+)
+def test_event_name_rules(name: str, problem: str) -> None:
+    assert problem in event_name_problem(name) if problem else event_name_problem(name) == ""
+
+
+def annotated_kinds() -> tuple[set[str], set[str]]:
+    """Kinds with a positive and with a negative annotation somewhere in the fixtures."""
+    positive: set[str] = set()
+    negative: set[str] = set()
+    for html in FIXTURES.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(True):
+            positive.update(str(tag.get("data-expect", "")).split())
+            positive.update(str(tag.get("data-expect-page", "")).split())
+            negative.update(str(tag.get("data-expect-not", "")).split())
+            negative.update(str(tag.get("data-expect-page-not", "")).split())
+    return positive, negative
+
+
+def test_required_kinds_have_positive_and_negative_fixture_examples() -> None:
+    positive, negative = annotated_kinds()
+    for kind in REQUIRED_KINDS:
+        assert kind in positive, f"no fixture proves {kind}"
+        assert kind in negative, f"no near miss guards {kind}"
+
+
+def test_fixture_annotations_use_canonical_kinds() -> None:
+    positive, negative = annotated_kinds()
+    assert (positive | negative) <= set(KINDS)
