@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from scanner.matchers import Subject
 from scanner.models import Finding, Form, Page, Site
 from scanner.rules import Rule, RuleSet
@@ -35,7 +37,7 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
     for rule in rules.rules:
         for subject in subjects.get(rule.target, []):
             _keep_best(best, _apply(rule, subject))
-    page_kinds = frozenset(kind for _, kind in best)
+    page_kinds = Counter(kind for _, kind in best)
     page_subject = Subject("page", page, page_kinds=page_kinds)
     for rule in rules.rules:
         if rule.target == "page":

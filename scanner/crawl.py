@@ -19,6 +19,7 @@ from scanner.models import CrawlError, Page, ScanSettings, Site
 
 USER_AGENT_SUFFIX = "tracking-plan-scanner/0.1 (+https://github.com/tracking-plan-scanner)"
 BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
+LOAD_GRACE_MS = 5_000
 # Links to these are recorded (file_download) but never opened as pages.
 NOT_PAGES = re.compile(
     r"\.(pdf|zip|gz|rar|7z|dmg|exe|msi|docx?|xlsx?|pptx?|csv|txt|xml|json|jpe?g|png|gif|svg|"
@@ -168,7 +169,7 @@ def _crawl_queue(
 def _visit(page: Any, url: str, depth: int, options: CrawlOptions, starts: list[str]) -> Page:
     """Load one page and run the collector on it."""
     try:
-        response = page.goto(url, wait_until="load", timeout=options.timeout_ms)
+        response = page.goto(url, wait_until="domcontentloaded", timeout=options.timeout_ms)
     except PlaywrightTimeout:
         raise ScannerError(
             f"{url} did not finish loading within {options.timeout_ms // 1000} s.", EXIT_SITE
@@ -190,6 +191,10 @@ def _visit(page: Any, url: str, depth: int, options: CrawlOptions, starts: list[
         raise ScannerError(
             f"{url} redirects off the site, to {final_url}; not followed.", EXIT_SITE
         )
+    try:  # some pages never fire load (endless scripts, stalled requests): snapshot them anyway
+        page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
+    except PlaywrightTimeout:
+        pass
     data = page.evaluate(_collector_source())
     return Page(url=final_url, requested_url=url, status=response.status, depth=depth, **data)
 

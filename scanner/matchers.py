@@ -31,7 +31,7 @@ class Subject:
     frame: Frame | None = None
     field_types: frozenset[str] = frozenset()
     field_count: int = 0
-    page_kinds: frozenset[str] = field(default_factory=frozenset)
+    page_kinds: Mapping[str, int] = field(default_factory=dict)
 
     def text(self) -> str:
         if self.element is not None:
@@ -274,16 +274,25 @@ class Compiler:
         return check
 
     def _page_has(self, value: Any, where: str) -> Check:
-        kinds = set(_strings(value, where))
-        unknown = kinds - set(KINDS)
-        if unknown:
-            raise RuleSyntaxError(f"{where}: unknown kind(s) {sorted(unknown)}")
+        """Kinds found on the page: a list (any of them), or {kinds, min, max} to count them."""
+        spec = value if isinstance(value, dict) else {"kinds": value}
+        unknown_keys = set(spec) - {"kinds", "min", "max"}
+        if unknown_keys:
+            raise RuleSyntaxError(f"{where}: unknown key(s) {sorted(unknown_keys)}")
+        kinds = set(_strings(spec.get("kinds"), f"{where}.kinds"))
+        low, high = spec.get("min", 1), spec.get("max", 10_000)
+        if kinds - set(KINDS):
+            raise RuleSyntaxError(f"{where}: unknown kind(s) {sorted(kinds - set(KINDS))}")
+        if not isinstance(low, int) or not isinstance(high, int):
+            raise RuleSyntaxError(f"{where}: min and max must be whole numbers")
         if self.target != "page":
             raise RuleSyntaxError(f"{where}: page_has is only for rules whose target is page")
 
         def check(subject: Subject) -> list[str] | None:
-            found = kinds & subject.page_kinds
-            return [f"page has {', '.join(sorted(found))}"] if found else None
+            count = sum(subject.page_kinds.get(kind, 0) for kind in kinds)
+            if not low <= count <= high:
+                return None
+            return [f"page has {count} {'/'.join(sorted(kinds))}"]
 
         return check
 
