@@ -43,8 +43,16 @@ FORM_LABELS: dict[str, str | None] = {
     "poll": None,
     "captcha": None,
 }
-FORM_KINDS = {"search_form", "login_form", "signup_form", "newsletter_form", "contact_form",
-              "demo_request", "quote_request", "booking"}
+FORM_KINDS = {
+    "search_form",
+    "login_form",
+    "signup_form",
+    "newsletter_form",
+    "contact_form",
+    "demo_request",
+    "quote_request",
+    "booking",
+}
 SHOPPING_KINDS = {"product_page", "add_to_cart", "cart_page", "checkout_page", "begin_checkout"}
 
 
@@ -59,7 +67,7 @@ def serve_pages(files: dict[str, Path]) -> Iterator[str]:
     """Serve gzip-compressed pages by their `__rw` id on 127.0.0.1."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             page_id = parse_qs(urlsplit(self.path).query).get("__rw", [""])[0]
             if page_id not in files:
                 self.send_error(404)
@@ -71,7 +79,7 @@ def serve_pages(files: dict[str, Path]) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -88,8 +96,9 @@ def crawl_pages(pages: dict[str, tuple[Path, str]]) -> tuple[dict[str, Page], fl
     files = {page_id: path for page_id, (path, _) in pages.items()}
     with serve_pages(files) as base:
         urls = {base + served_path(url, page_id): page_id for page_id, (_, url) in pages.items()}
-        options = CrawlOptions(max_pages=len(urls), depth=0, block_third_party=True,
-                               timeout_ms=15_000)
+        options = CrawlOptions(
+            max_pages=len(urls), depth=0, block_third_party=True, timeout_ms=15_000
+        )
         started = time.perf_counter()
         site = crawl(sorted(urls), options, ScanSettings()).site
         seconds = time.perf_counter() - started
@@ -103,8 +112,11 @@ def form_kinds(page: Page, findings: list[Finding]) -> list[set[str]]:
     for finding in findings:
         if finding.target == "form":
             by_selector[finding.selector].add(finding.kind)
-    return [by_selector[form.selector] & FORM_KINDS for form in page.forms
-            if form.snippet.startswith("<form")]
+    return [
+        by_selector[form.selector] & FORM_KINDS
+        for form in page.forms
+        if form.snippet.startswith("<form")
+    ]
 
 
 def evaluate_forms(shared: Path, limit: int, show: bool, rules: Any) -> dict[str, Any]:
@@ -139,14 +151,20 @@ def evaluate_forms(shared: Path, limit: int, show: bool, rules: Any) -> dict[str
             if show and not ok:
                 print(f"  {label:>24} -> {sorted(kinds) or '-'}  {name}")
     classify_seconds = time.perf_counter() - started
-    return {"per_label": per_label, "pages": len(names), "skipped": skipped,
-            "crawl_seconds": seconds, "classify_seconds": classify_seconds}
+    return {
+        "per_label": per_label,
+        "pages": len(names),
+        "skipped": skipped,
+        "crawl_seconds": seconds,
+        "classify_seconds": classify_seconds,
+    }
 
 
 def evaluate_products(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
     truth = json.loads((shared / "products" / "ground-truth.json").read_text())
-    pages = {pid: (shared / "products" / f"{pid}.html.gz", item["url"])
-             for pid, item in truth.items()}
+    pages = {
+        pid: (shared / "products" / f"{pid}.html.gz", item["url"]) for pid, item in truth.items()
+    }
     crawled, seconds = crawl_pages(pages)
     product_pages = buy_controls = in_stock = 0
     for pid, item in sorted(truth.items()):
@@ -160,14 +178,20 @@ def evaluate_products(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
                 print(f"  no add_to_cart: {item['url']}")
         if show and "product_page" not in kinds:
             print(f"  no product_page: {item['url']}")
-    return {"pages": len(truth), "product_pages": product_pages, "in_stock": in_stock,
-            "buy_controls": buy_controls, "crawl_seconds": seconds}
+    return {
+        "pages": len(truth),
+        "product_pages": product_pages,
+        "in_stock": in_stock,
+        "buy_controls": buy_controls,
+        "crawl_seconds": seconds,
+    }
 
 
 def evaluate_articles(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
     urls = json.loads((shared / "articles" / "urls.json").read_text())
-    pages = {aid: (shared / "articles" / f"{aid}.html.gz", item["url"])
-             for aid, item in urls.items()}
+    pages = {
+        aid: (shared / "articles" / f"{aid}.html.gz", item["url"]) for aid, item in urls.items()
+    }
     crawled, seconds = crawl_pages(pages)
     false_shopping: Counter[str] = Counter()
     newsletters = 0
@@ -178,8 +202,13 @@ def evaluate_articles(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
             if show:
                 print(f"  {kind} on article {urls[aid]['url']}")
         newsletters += "newsletter_form" in kinds
-    return {"pages": len(urls), "crawled": len(crawled), "false_shopping": false_shopping,
-            "newsletters": newsletters, "crawl_seconds": seconds}
+    return {
+        "pages": len(urls),
+        "crawled": len(crawled),
+        "false_shopping": false_shopping,
+        "newsletters": newsletters,
+        "crawl_seconds": seconds,
+    }
 
 
 def main() -> None:
@@ -194,27 +223,35 @@ def main() -> None:
     forms = evaluate_forms(shared, args.limit, args.show_errors, rules)
     total_ok = sum(c["ok"] for c in forms["per_label"].values())
     total = sum(c["ok"] + c["wrong"] for c in forms["per_label"].values())
-    print(f"forms: {forms['pages']} pages, {forms['skipped']} skipped (form count differs "
-          f"offline), crawl {forms['crawl_seconds']:.0f} s "
-          f"({forms['pages'] / forms['crawl_seconds']:.1f} pages/s), classify "
-          f"{forms['classify_seconds']:.2f} s")
+    print(
+        f"forms: {forms['pages']} pages, {forms['skipped']} skipped (form count differs "
+        f"offline), crawl {forms['crawl_seconds']:.0f} s "
+        f"({forms['pages'] / forms['crawl_seconds']:.1f} pages/s), classify "
+        f"{forms['classify_seconds']:.2f} s"
+    )
     for label, counts in sorted(forms["per_label"].items()):
         judged = counts["ok"] + counts["wrong"]
         if judged:
             print(f"  {label:>24}: {counts['ok']}/{judged} = {counts['ok'] / judged:.0%}")
         else:
-            print(f"  {label:>24}: contact_form on {counts['contact_form']} of "
-                  f"{sum(counts.values())} (comments are not contact forms)")
+            print(
+                f"  {label:>24}: contact_form on {counts['contact_form']} of "
+                f"{sum(counts.values())} (comments are not contact forms)"
+            )
     print(f"  {'form-type accuracy':>24}: {total_ok}/{total} = {total_ok / max(total, 1):.1%}")
 
     products = evaluate_products(shared, rules, args.show_errors)
-    print(f"products: product_page on {products['product_pages']}/{products['pages']}, "
-          f"add_to_cart on {products['buy_controls']}/{products['in_stock']} in-stock pages")
+    print(
+        f"products: product_page on {products['product_pages']}/{products['pages']}, "
+        f"add_to_cart on {products['buy_controls']}/{products['in_stock']} in-stock pages"
+    )
     articles = evaluate_articles(shared, rules, args.show_errors)
     shopping = sum(articles["false_shopping"].values())
-    print(f"articles: {articles['crawled']}/{articles['pages']} crawled; shopping kinds "
-          f"wrongly found {shopping} times {dict(articles['false_shopping'])}; "
-          f"newsletter_form on {articles['newsletters']}")
+    print(
+        f"articles: {articles['crawled']}/{articles['pages']} crawled; shopping kinds "
+        f"wrongly found {shopping} times {dict(articles['false_shopping'])}; "
+        f"newsletter_form on {articles['newsletters']}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from playwright.sync_api import Browser, Error, sync_playwright
@@ -89,4 +89,5 @@ def open_browser(explicit: str | None) -> Iterator[Browser]:
         try:
             yield browser
         finally:
-            browser.close()
+            with suppress(Error):  # after Ctrl-C the browser may already be gone
+                browser.close()

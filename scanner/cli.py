@@ -197,6 +197,8 @@ def _scan_and_write(
     rules = load_rules(resource_dir("rules"))  # a broken rule pack fails before the crawl
     result = crawl(urls, options, settings)
     site = result.site
+    if result.interrupted and not site.pages:
+        raise ScannerError("interrupted before any page was scanned; nothing written.", 130)
     if not site.pages:
         first = site.errors[0].error if site.errors else "no page could be loaded."
         raise ScannerError(first, EXIT_SITE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -117,7 +118,8 @@ def crawl(start_urls: list[str], options: CrawlOptions, settings: ScanSettings) 
         except KeyboardInterrupt:
             state.interrupted = True
         finally:
-            context.close()
+            with suppress(Error):  # after Ctrl-C the browser may already be gone
+                context.close()
     site = Site(
         start_urls=starts,
         settings=settings,
@@ -191,10 +193,9 @@ def _visit(page: Any, url: str, depth: int, options: CrawlOptions, starts: list[
         raise ScannerError(
             f"{url} redirects off the site, to {final_url}; not followed.", EXIT_SITE
         )
-    try:  # some pages never fire load (endless scripts, stalled requests): snapshot them anyway
+    # Some pages never fire load (endless scripts, stalled requests): snapshot them anyway.
+    with suppress(PlaywrightTimeout):
         page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
-    except PlaywrightTimeout:
-        pass
     data = page.evaluate(_collector_source())
     return Page(url=final_url, requested_url=url, status=response.status, depth=depth, **data)
 

@@ -17,7 +17,7 @@ from scanner.models import (
     Trigger,
 )
 from scanner.rules import RuleSet
-from scanner.selectors import trigger_selectors
+from scanner.selectors import Control, controls, trigger_selectors
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ECOMMERCE_EVENTS = frozenset(
@@ -35,8 +35,9 @@ def build_plan(
     by_kind: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_kind[finding.kind].append(finding)
+    site_controls = controls(site)
     events = [
-        _event(site, kind, group, business.type, rules, enhanced)
+        _event(site_controls, kind, group, business.type, rules, enhanced)
         for kind, group in sorted(by_kind.items())
     ]
     events = _drop_duplicate_page_events(events)
@@ -55,7 +56,7 @@ def build_plan(
 
 
 def _event(
-    site: Site,
+    site_controls: list[Control],
     kind: str,
     findings: list[Finding],
     business_type: str,
@@ -68,7 +69,9 @@ def _event(
     target = _main_target(findings)
     positional: list[str] = []
     if target in ("element", "form"):
-        selectors, positional = trigger_selectors(site, (f for f in findings if f.target == target))
+        selectors, positional = trigger_selectors(
+            site_controls, (f for f in findings if f.target == target)
+        )
     else:
         selectors = sorted({f.selector for f in findings if f.target == target})
     trigger, parameters = _trigger(kind, settings.event, findings, ", ".join(selectors), target)

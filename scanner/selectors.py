@@ -90,12 +90,16 @@ def matches(selector: str, control: Control) -> bool:
     return control.tag == tag and {css_unescape(c) for c in classes} <= set(control.classes())
 
 
-def trigger_selectors(site: Site, findings: Iterable[Finding]) -> tuple[list[str], list[str]]:
-    """Selectors for a trigger on these findings (one kind), and those that stayed positional."""
+def trigger_selectors(
+    all_controls: list[Control], findings: Iterable[Finding]
+) -> tuple[list[str], list[str]]:
+    """Selectors for a trigger on these findings (one kind), and those that stayed positional.
+
+    `all_controls` is `controls(site)`, computed once per site."""
     findings = list(findings)
     kind_of = {(f.page, f.selector) for f in findings}
-    everything = [c for c in controls(site) if c.visible]
-    by_key = {(c.page, c.selector): c for c in controls(site)}
+    visible = [c for c in all_controls if c.visible]
+    by_key = {(c.page, c.selector): c for c in all_controls}
     chosen: set[str] = set()
     for finding in findings:
         control = by_key.get((finding.page, finding.selector))
@@ -109,9 +113,7 @@ def trigger_selectors(site: Site, findings: Iterable[Finding]) -> tuple[list[str
                 (
                     selector
                     for selector in candidates(control)
-                    if all(
-                        (c.page, c.selector) in kind_of for c in everything if matches(selector, c)
-                    )
+                    if all((c.page, c.selector) in kind_of for c in visible if matches(selector, c))
                 ),
                 finding.selector,
             )

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -225,3 +232,55 @@ def test_no_browser_anywhere(tmp_path: Path) -> None:
         },
     )
     assert_clean_error(result, 5, "apt-get install chromium", "playwright install")
+
+
+def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> None:
+    """A slow site of linked pages; SIGINT arrives mid-crawl, as Ctrl-C would."""
+
+    class SlowPages(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(0.3)
+            number = int(self.path.strip("/") or 0)
+            body = f'<a href="/{number + 1}">next</a><a href="tel:+1555{number}">call</a>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowPages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scanner",
+                "scan",
+                f"http://127.0.0.1:{server.server_port}/",
+                "-o",
+                str(tmp_path),
+                "--depth",
+                "100",
+                "--max-pages",
+                "100",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        time.sleep(4)
+        # the whole process group, as a terminal does: Chromium gets the signal too
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    site = json.loads((tmp_path / "site.json").read_text())
+    assert 1 <= len(site["pages"]) < 100
+    assert (tmp_path / "plan.json").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.models import Element, Finding, Page, Site
-from scanner.selectors import trigger_selectors
+from scanner.selectors import controls, trigger_selectors
 
 
 def button(selector: str, text: str, classes: str = "", **attrs: str) -> Element:
@@ -52,7 +52,7 @@ def test_a_class_shared_by_every_add_to_cart_button_becomes_the_selector() -> No
         ),
     )
     chosen, positional = trigger_selectors(
-        site,
+        controls(site),
         [
             finding("http://s/a", "main > button"),
             finding("http://s/b", "div > button:nth-of-type(2)"),
@@ -69,7 +69,7 @@ def test_a_class_that_other_controls_share_is_not_used() -> None:
             [button("main > button", "Add", "btn"), button("aside > button", "Close", "btn")],
         )
     )
-    chosen, positional = trigger_selectors(site, [finding("http://s/a", "main > button")])
+    chosen, positional = trigger_selectors(controls(site), [finding("http://s/a", "main > button")])
     assert chosen == ["main > button"]
     assert positional == ["main > button"]
 
@@ -84,5 +84,5 @@ def test_attributes_serve_when_classes_do_not() -> None:
             ],
         )
     )
-    chosen, _ = trigger_selectors(site, [finding("http://s/a", "form > button")])
+    chosen, _ = trigger_selectors(controls(site), [finding("http://s/a", "form > button")])
     assert chosen == ['button[name="add"]']
