@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 from scanner.classify import classify_page
 from scanner.crawl import CrawlOptions, crawl
 from scanner.models import Finding, Page, ScanSettings
+from scanner.pipeline import read_site
+from scanner.render import to_json
 from scanner.resources import resource_dir
 from scanner.rules import load_rules
 
@@ -91,8 +93,16 @@ def serve_pages(files: dict[str, Path]) -> Iterator[str]:
         server.server_close()
 
 
-def crawl_pages(pages: dict[str, tuple[Path, str]]) -> tuple[dict[str, Page], float]:
-    """Crawl every page once (depth 0); returns pages by id and the seconds it took."""
+def crawl_pages(
+    pages: dict[str, tuple[Path, str]], cache: Path | None
+) -> tuple[dict[str, Page], float]:
+    """Crawl every page once (depth 0); returns pages by id and the seconds it took.
+
+    With a cache file, a previous crawl record is replayed instead (0 seconds)."""
+    if cache is not None and cache.exists():
+        site = read_site(cache)
+        by_id = {parse_qs(urlsplit(p.requested_url).query)["__rw"][0]: p for p in site.pages}
+        return {page_id: page for page_id, page in by_id.items() if page_id in pages}, 0.0
     files = {page_id: path for page_id, (path, _) in pages.items()}
     with serve_pages(files) as base:
         urls = {base + served_path(url, page_id): page_id for page_id, (_, url) in pages.items()}
@@ -102,6 +112,9 @@ def crawl_pages(pages: dict[str, tuple[Path, str]]) -> tuple[dict[str, Page], fl
         started = time.perf_counter()
         site = crawl(sorted(urls), options, ScanSettings()).site
         seconds = time.perf_counter() - started
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(to_json(site.model_dump(mode="json")), encoding="utf-8")
     by_id = {urls[page.requested_url]: page for page in site.pages if page.requested_url in urls}
     return by_id, seconds
 
@@ -119,11 +132,13 @@ def form_kinds(page: Page, findings: list[Finding]) -> list[set[str]]:
     ]
 
 
-def evaluate_forms(shared: Path, limit: int, show: bool, rules: Any) -> dict[str, Any]:
+def evaluate_forms(
+    shared: Path, limit: int, show: bool, rules: Any, cache: Path | None
+) -> dict[str, Any]:
     labels = json.loads((shared / "forms" / "labels.json").read_text())
     names = sorted(labels)[:limit] if limit else sorted(labels)
     pages = {name: (shared / "forms" / f"{name}.gz", labels[name]["url"]) for name in names}
-    crawled, seconds = crawl_pages(pages)
+    crawled, seconds = crawl_pages(pages, cache and cache / f"forms-{limit or 'all'}.json")
     started = time.perf_counter()
     per_label: dict[str, Counter[str]] = defaultdict(Counter)
     skipped = 0
@@ -160,12 +175,12 @@ def evaluate_forms(shared: Path, limit: int, show: bool, rules: Any) -> dict[str
     }
 
 
-def evaluate_products(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
+def evaluate_products(shared: Path, rules: Any, show: bool, cache: Path | None) -> dict[str, Any]:
     truth = json.loads((shared / "products" / "ground-truth.json").read_text())
     pages = {
         pid: (shared / "products" / f"{pid}.html.gz", item["url"]) for pid, item in truth.items()
     }
-    crawled, seconds = crawl_pages(pages)
+    crawled, seconds = crawl_pages(pages, cache and cache / "products.json")
     product_pages = buy_controls = in_stock = 0
     for pid, item in sorted(truth.items()):
         page = crawled.get(pid)
@@ -180,6 +195,7 @@ def evaluate_products(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
             print(f"  no product_page: {item['url']}")
     return {
         "pages": len(truth),
+        "crawled": len(crawled),
         "product_pages": product_pages,
         "in_stock": in_stock,
         "buy_controls": buy_controls,
@@ -187,12 +203,12 @@ def evaluate_products(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
     }
 
 
-def evaluate_articles(shared: Path, rules: Any, show: bool) -> dict[str, Any]:
+def evaluate_articles(shared: Path, rules: Any, show: bool, cache: Path | None) -> dict[str, Any]:
     urls = json.loads((shared / "articles" / "urls.json").read_text())
     pages = {
         aid: (shared / "articles" / f"{aid}.html.gz", item["url"]) for aid, item in urls.items()
     }
-    crawled, seconds = crawl_pages(pages)
+    crawled, seconds = crawl_pages(pages, cache and cache / "articles.json")
     false_shopping: Counter[str] = Counter()
     newsletters = 0
     for aid, page in sorted(crawled.items()):
@@ -216,18 +232,28 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--limit", type=int, default=0, help="only the first N form pages")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="keep the crawl records here and replay them on the next run",
+    )
     args = parser.parse_args()
     shared = args.shared / "realworld"
     rules = load_rules(resource_dir("rules"))
 
-    forms = evaluate_forms(shared, args.limit, args.show_errors, rules)
+    forms = evaluate_forms(shared, args.limit, args.show_errors, rules, args.cache)
     total_ok = sum(c["ok"] for c in forms["per_label"].values())
     total = sum(c["ok"] + c["wrong"] for c in forms["per_label"].values())
+    speed = (
+        f"crawl {forms['crawl_seconds']:.0f} s ({forms['pages'] / forms['crawl_seconds']:.1f} "
+        "pages/s, one page at a time)"
+        if forms["crawl_seconds"]
+        else "crawl replayed from cache"
+    )
     print(
         f"forms: {forms['pages']} pages, {forms['skipped']} skipped (form count differs "
-        f"offline), crawl {forms['crawl_seconds']:.0f} s "
-        f"({forms['pages'] / forms['crawl_seconds']:.1f} pages/s), classify "
-        f"{forms['classify_seconds']:.2f} s"
+        f"offline), {speed}, classify {forms['classify_seconds']:.2f} s"
     )
     for label, counts in sorted(forms["per_label"].items()):
         judged = counts["ok"] + counts["wrong"]
@@ -240,12 +266,13 @@ def main() -> None:
             )
     print(f"  {'form-type accuracy':>24}: {total_ok}/{total} = {total_ok / max(total, 1):.1%}")
 
-    products = evaluate_products(shared, rules, args.show_errors)
+    products = evaluate_products(shared, rules, args.show_errors, args.cache)
     print(
-        f"products: product_page on {products['product_pages']}/{products['pages']}, "
+        f"products: {products['crawled']}/{products['pages']} crawled; "
+        f"product_page on {products['product_pages']}/{products['pages']}, "
         f"add_to_cart on {products['buy_controls']}/{products['in_stock']} in-stock pages"
     )
-    articles = evaluate_articles(shared, rules, args.show_errors)
+    articles = evaluate_articles(shared, rules, args.show_errors, args.cache)
     shopping = sum(articles["false_shopping"].values())
     print(
         f"articles: {articles['crawled']}/{articles['pages']} crawled; shopping kinds "

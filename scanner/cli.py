@@ -43,7 +43,12 @@ def main() -> None:
 @click.group()
 @click.version_option(package_name="tracking-plan-scanner")
 def cli() -> None:
-    """Scan a website and propose a GA4 tracking plan and an importable GTM container."""
+    """Scan a website and propose a GA4 tracking plan and an importable GTM container.
+
+    \b
+    Exit codes: 0 done, 2 malformed argument, 3 site could not be scanned,
+    4 unreadable or invalid input file, 5 no usable browser, 130 interrupted.
+    """
 
 
 type_option = click.option(
