@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scanner.models import (
@@ -16,7 +17,7 @@ from scanner.models import (
     Site,
     Trigger,
 )
-from scanner.rules import RuleSet
+from scanner.rules import KindPlan, RuleSet
 from scanner.selectors import Control, controls, trigger_selectors
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -35,9 +36,15 @@ def build_plan(
     by_kind: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_kind[finding.kind].append(finding)
-    site_controls = controls(site)
+    crawl = CrawlIndex(controls=controls(site), pages=[page.url for page in site.pages])
     events = [
-        _event(site_controls, kind, group, business.type, rules, enhanced)
+        _event(
+            kind,
+            group,
+            rules.kind_plan(kind, business.type),
+            sorted({enhanced.get(f.rule, "") for f in group}),
+            crawl,
+        )
         for kind, group in sorted(by_kind.items())
     ]
     events = _drop_duplicate_page_events(events)
@@ -55,26 +62,30 @@ def build_plan(
     )
 
 
+@dataclass(frozen=True)
+class CrawlIndex:
+    """What planning one event needs to know of the whole crawl, to generalise triggers safely."""
+
+    controls: list[Control]
+    pages: list[str]
+
+
 def _event(
-    site_controls: list[Control],
-    kind: str,
-    findings: list[Finding],
-    business_type: str,
-    rules: RuleSet,
-    enhanced: dict[str, str],
+    kind: str, findings: list[Finding], settings: KindPlan, notes: list[str], crawl: CrawlIndex
 ) -> PlannedEvent:
-    settings = rules.kind_plan(kind, business_type)
-    notes = sorted({enhanced.get(f.rule, "") for f in findings})
+    """`notes`: the enhanced-measurement notes of the rules behind the findings ('' for none)."""
     em_collected = all(notes) and bool(notes)
     target = _main_target(findings)
     positional: list[str] = []
     if target in ("element", "form"):
         selectors, positional = trigger_selectors(
-            site_controls, (f for f in findings if f.target == target)
+            crawl.controls, (f for f in findings if f.target == target)
         )
     else:
         selectors = sorted({f.selector for f in findings if f.target == target})
-    trigger, parameters = _trigger(kind, settings.event, findings, ", ".join(selectors), target)
+    trigger, parameters = _trigger(
+        kind, settings.event, findings, ", ".join(selectors), target, crawl.pages
+    )
     if em_collected:
         trigger = Trigger(type="enhanced_measurement", description=notes[0])
         parameters = {}
@@ -108,10 +119,11 @@ def _trigger(
     findings: list[Finding],
     css: str,
     target: str,
+    site_pages: list[str],
 ) -> tuple[Trigger, dict[str, str]]:
     extra = {"lead_type": kind} if event == "generate_lead" else {}
     if target == "page":
-        regex = page_path_regex(sorted({f.page for f in findings}))
+        regex = page_path_regex(sorted({f.page for f in findings}), site_pages)
         return (
             Trigger(
                 type="page_view",
@@ -164,10 +176,30 @@ def _main_target(findings: list[Finding]) -> str:
     return "frame"
 
 
-def page_path_regex(pages: list[str]) -> str:
-    """An anchored regex matching exactly the paths of these pages."""
-    paths = sorted({urlsplit(page).path or "/" for page in pages})
-    return "^(" + "|".join(re.escape(path) for path in paths) + ")$"
+def page_path_regex(pages: list[str], site_pages: list[str]) -> str:
+    """An anchored regex for the paths of these pages that also covers pages not crawled.
+
+    Two or more pages in one directory become `dir/[^/]+` when no other crawled page of that
+    directory lacks the kind (so /products/a and /products/b give every product page);
+    otherwise the exact paths are kept.
+    """
+    paths = sorted({_path(page) for page in pages})
+    others = {_path(page) for page in site_pages} - set(paths)
+    by_directory: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_directory[path.rsplit("/", 1)[0] if path.count("/") > 1 else path].append(path)
+    alternatives = []
+    for directory, members in sorted(by_directory.items()):
+        template = f"{re.escape(directory)}/[^/]+"
+        if len(members) > 1 and not any(re.fullmatch(template, other) for other in others):
+            alternatives.append(template)
+        else:
+            alternatives += [re.escape(path) for path in members]
+    return "^(" + "|".join(alternatives) + ")$"
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"
 
 
 def _drop_duplicate_page_events(events: list[PlannedEvent]) -> list[PlannedEvent]:

@@ -18,6 +18,15 @@ from scanner.serve import serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
+# The kinds the first version must recognise, each proven by fixtures (issue: end to end).
+REQUIRED_KINDS = (
+    "add_to_cart",
+    "pricing_link",
+    "newsletter_form",
+    "contact_form",
+    "video",
+    "phone_link",
+)
 SHARED = Path(os.environ.get("SCANNER_SHARED", ROOT.parent / "shared"))
 
 

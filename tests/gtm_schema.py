@@ -158,9 +158,9 @@ class ExportChecker:
             for trigger_id in tag.get("firingTriggerId", []):
                 if trigger_id not in trigger_ids | BUILT_IN_TRIGGERS:
                     out.append(f"tag {tag['name']}: unknown trigger {trigger_id}")
-        names = {v["name"] for v in version.get("variable", [])}
-        names |= {b["name"] for b in version.get("builtInVariable", [])} | {"_event"}
+        known = {v["name"] for v in version.get("variable", [])}
+        known |= {b["name"] for b in version.get("builtInVariable", [])} | {"_event"}
         text = json.dumps({k: version.get(k) for k in ("tag", "trigger", "variable")})
-        for reference in set(re.findall(r"\{\{([^{}]+)\}\}", text)) - names:
+        for reference in set(re.findall(r"\{\{([^{}]+)\}\}", text)) - known:
             out.append(f"{{{{{reference}}}}} is neither a variable nor an enabled built-in")
         return out

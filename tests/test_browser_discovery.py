@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from scanner.browser import INSTALL_HINT, find_browser
 from scanner.errors import ScannerError
 
 
-def which_from(available: dict[str, str]):  # type: ignore[no-untyped-def]
+def which_from(available: dict[str, str]) -> Callable[[str], str | None]:
     return lambda name: available.get(name)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scanner.serve import serve_directory
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
 
 OUTPUTS = ("site.json", "findings.json", "plan.json", "plan.md", "gtm-container.json")
 pytestmark = pytest.mark.browser
@@ -42,14 +42,7 @@ def test_scan_writes_every_output(demo_scan: tuple[str, Path, Path]) -> None:
     plan = json.loads((out / "plan.json").read_text())
     assert plan["business_type"]["type"] == "ecommerce"
     kinds = {event["kind"] for event in plan["events"]}
-    assert {
-        "add_to_cart",
-        "pricing_link",
-        "newsletter_form",
-        "contact_form",
-        "video",
-        "phone_link",
-    } <= kinds
+    assert set(REQUIRED_KINDS) <= kinds
     findings = json.loads((out / "findings.json").read_text())
     assert findings == sorted(
         findings, key=lambda f: (f["page"], f["kind"], f["selector"], f["rule"])
@@ -131,9 +124,11 @@ def test_depth_zero_scans_exactly_the_given_pages(tmp_path: Path) -> None:
 # --- bad input: one line, what to do, non-zero, no traceback ---------------------------
 
 
-def assert_clean_error(result: object, exit_code: int, *fragments: str) -> None:
-    stderr = result.stderr  # type: ignore[attr-defined]
-    assert result.returncode == exit_code, stderr  # type: ignore[attr-defined]
+def assert_clean_error(
+    result: subprocess.CompletedProcess[str], exit_code: int, *fragments: str
+) -> None:
+    stderr = result.stderr
+    assert result.returncode == exit_code, stderr
     assert "Traceback" not in stderr
     error_lines = [line for line in stderr.splitlines() if line.startswith("error:")]
     assert len(error_lines) == 1, stderr

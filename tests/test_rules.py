@@ -12,16 +12,7 @@ from scanner.errors import ScannerError
 from scanner.models import KINDS
 from scanner.resources import resource_dir
 from scanner.rules import RuleSet, event_name_problem, load_rules
-from tests.conftest import FIXTURES
-
-REQUIRED_KINDS = (
-    "add_to_cart",
-    "pricing_link",
-    "newsletter_form",
-    "contact_form",
-    "video",
-    "phone_link",
-)
+from tests.conftest import FIXTURES, REQUIRED_KINDS
 
 
 @pytest.fixture

@@ -1,0 +1,107 @@
+"""The plan: one event per kind, triggers that generalise safely, nothing counted twice."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scanner.classify import classify
+from scanner.detect import detect_business_type
+from scanner.gtm import container
+from scanner.models import Element, Finding, Form, FormField, Frame, Page, Plan, ScanSettings, Site
+from scanner.plan import build_plan, page_path_regex
+from scanner.rules import RuleSet
+
+BASE = "http://shop.test"
+
+
+def test_paths_in_one_directory_generalise_to_every_page_there() -> None:
+    kind_pages = [f"{BASE}/products/mug", f"{BASE}/products/bowl"]
+    regex = page_path_regex(kind_pages, [*kind_pages, f"{BASE}/", f"{BASE}/cart"])
+    assert regex == "^(/products/[^/]+)$"
+    assert re.match(regex, "/products/teapot-never-crawled")
+    assert not re.match(regex, "/cart")
+
+
+def test_a_directory_with_other_pages_keeps_exact_paths() -> None:
+    kind_pages = [f"{BASE}/p/mug", f"{BASE}/p/bowl"]
+    regex = page_path_regex(kind_pages, [*kind_pages, f"{BASE}/p/shipping-info"])
+    assert regex == "^(/p/bowl|/p/mug)$"
+
+
+def test_a_single_page_keeps_its_exact_path() -> None:
+    assert page_path_regex([f"{BASE}/pricing"], [f"{BASE}/pricing", f"{BASE}/"]) == "^(/pricing)$"
+
+
+def page(url: str, **facts: Any) -> Page:
+    return Page(url=url, requested_url=url, status=200, depth=0, **facts)
+
+
+def tel_link(number: str) -> Element:
+    return Element(
+        tag="a",
+        text=number,
+        href=f"tel:{number}",
+        attrs={"href": f"tel:{number}"},
+        visible=True,
+        selector=f'a[href="tel:{number}"]',
+        snippet="<a>",
+    )
+
+
+def small_site() -> Site:
+    contact_form = Form(
+        selector="#contact",
+        id="contact",
+        visible=True,
+        snippet="<form>",
+        heading="Contact us",
+        submit_text="Send",
+        fields=[
+            FormField(tag="input", type="email", name="email"),
+            FormField(tag="textarea", type="textarea", name="message"),
+        ],
+    )
+    youtube = Frame(tag="iframe", src="https://www.youtube.com/embed/x", selector="iframe")
+    return Site(
+        start_urls=[f"{BASE}/"],
+        pages=[
+            page(f"{BASE}/", elements=[tel_link("+1555")], frames=[youtube]),
+            page(f"{BASE}/contact", elements=[tel_link("+1666")], forms=[contact_form]),
+        ],
+    )
+
+
+def plan_for(site: Site, rules: RuleSet) -> tuple[Plan, list[Finding]]:
+    findings = classify(site, rules)
+    return build_plan(site, findings, detect_business_type(site, findings, rules), rules), findings
+
+
+def test_each_kind_becomes_one_event_with_its_trigger(rules: RuleSet) -> None:
+    plan, _ = plan_for(small_site(), rules)
+    events = {event.kind: event for event in plan.events}
+    assert set(events) == {"phone_link", "contact_form", "video"}
+    assert events["phone_link"].trigger.type == "link_click"
+    assert events["phone_link"].trigger.url_prefix == "tel:"
+    assert events["phone_link"].findings == 2
+    lead = events["contact_form"]
+    assert (lead.event, lead.conversion, lead.key_event) == ("generate_lead", "macro", True)
+    assert lead.parameters["lead_type"] == "contact_form"
+    assert lead.trigger.css_selector == "#contact"
+
+
+def test_what_enhanced_measurement_collects_gets_no_tag(rules: RuleSet) -> None:
+    plan, _ = plan_for(small_site(), rules)
+    video = next(e for e in plan.events if e.kind == "video")
+    assert video.enhanced_measurement.collected
+    assert video.trigger.type == "enhanced_measurement"
+    tags = container(plan)["containerVersion"]["tag"]
+    names = [p["value"] for t in tags for p in t["parameter"] if p["key"] == "eventName"]
+    assert sorted(names) == ["click_to_call", "generate_lead"]
+
+
+def test_kinds_that_matter_but_were_not_seen_are_reported(rules: RuleSet) -> None:
+    site = small_site().model_copy(update={"settings": ScanSettings(business_type="ecommerce")})
+    plan, _ = plan_for(site, rules)
+    assert plan.business_type.type == "ecommerce"
+    assert {"add_to_cart", "begin_checkout", "product_page"} <= set(plan.not_seen)
