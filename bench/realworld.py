@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -30,6 +29,7 @@ from scanner.pipeline import read_site
 from scanner.render import to_json
 from scanner.resources import resource_dir
 from scanner.rules import load_rules
+from scanner.serve import LocalServer, running
 
 ROOT = Path(__file__).resolve().parents[1]
 # What each publisher label should produce; None: the form must get no form kind at all.
@@ -84,13 +84,8 @@ def serve_pages(files: dict[str, Path]) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(LocalServer(("127.0.0.1", 0), Handler)) as url:
+        yield url.rstrip("/")
 
 
 def crawl_pages(

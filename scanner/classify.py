@@ -60,11 +60,18 @@ def field_types(form: Form, rules: RuleSet) -> tuple[frozenset[str], int]:
     return frozenset(types), len(fields)
 
 
+HIDDEN_FORM_FACTOR = 0.8
+
+
 def _apply(rule: Rule, subject: Subject) -> Finding | None:
     evidence = rule.check(subject)
     if evidence is None:
         return None
     selector, text, snippet = _describe(subject)
+    confidence = rule.confidence
+    if subject.target == "form" and subject.form is not None and not subject.form.visible:
+        confidence = round(confidence * HIDDEN_FORM_FACTOR, 2)
+        evidence = [*evidence, "hidden when the page loaded (a modal, drop-down or pop-up?)"]
     return Finding(
         page=subject.page.url,
         kind=rule.kind,
@@ -72,7 +79,7 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
         target=subject.target,
         selector=selector,
         text=text,
-        confidence=rule.confidence,
+        confidence=confidence,
         evidence=[rule.title, *dict.fromkeys(evidence)],
         snippet=snippet,
     )

@@ -81,6 +81,8 @@ class Compiler:
             "tag": self._tag,
             "role": self._role,
             "text": self._text,
+            "submit": self._submit,
+            "words": self._words,
             "attr": self._attr,
             "href": self._href,
             "action": self._action,
@@ -161,6 +163,24 @@ class Compiler:
     def _text(self, value: Any, where: str) -> Check:
         pattern = self.pattern(value, where, words=True)
         return _search("text", pattern, Subject.text)
+
+    def _words(self, value: Any, where: str) -> Check:
+        """How many words the subject's text has: calls to action are short."""
+        if not isinstance(value, dict) or set(value) - {"min", "max"} or not value:
+            raise RuleSyntaxError(f"{where}: expects a mapping with min and/or max")
+        low, high = value.get("min", 0), value.get("max", 10_000)
+        if not isinstance(low, int) or not isinstance(high, int):
+            raise RuleSyntaxError(f"{where}: min and max must be whole numbers")
+
+        def check(subject: Subject) -> list[str] | None:
+            count = len(subject.text().split())
+            return [f"{count} word(s)"] if low <= count <= high else None
+
+        return check
+
+    def _submit(self, value: Any, where: str) -> Check:
+        pattern = self.pattern(value, where, words=True)
+        return _search("submit text", pattern, lambda s: _subject_form(s).submit_text)
 
     def _attr(self, value: Any, where: str) -> Check:
         if not isinstance(value, dict) or not value:

@@ -213,9 +213,10 @@ def load_rules(directory: Path) -> RuleSet:
             if spec.id in seen:
                 raise ScannerError(f"{where}: duplicate id (also in {seen[spec.id]})", EXIT_INPUT)
             seen[spec.id] = where_file
-            # Element and form rules only see what a visitor sees, unless they say otherwise.
+            # Element rules only see what a visitor sees, unless they say otherwise. Forms hidden
+            # at load (modals, drop-downs, pop-ups) are classified, less confidently (classify).
             match = spec.match
-            if spec.target in ("element", "form") and "visible" not in match:
+            if spec.target == "element" and "visible" not in match:
                 match = {"visible": True, **match}
             try:
                 check = Compiler(lexicon, spec.target).block(match, "match")

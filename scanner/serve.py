@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,18 +19,20 @@ class QuietHandler(SimpleHTTPRequestHandler):
         """Keep the terminal for the scanner's own messages."""
 
 
+class LocalServer(ThreadingHTTPServer):
+    """A threading HTTP server that stays quiet when the browser drops a connection (it aborts
+    images, fonts and off-site requests on purpose)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
-def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
-    """Serve `root` on http://127.0.0.1:PORT/ (a free port when 0) and yield that base URL."""
-    handler = partial(QuietHandler, directory=str(root))
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as error:
-        raise ScannerError(
-            f"Cannot serve the demo site on 127.0.0.1:{port} ({error.strerror}); "
-            "choose another port with --port.",
-            EXIT_USAGE,
-        ) from None
+def running(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Serve in a background thread and yield the base URL; shut down on exit."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -37,3 +40,19 @@ def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
+    """Serve `root` on http://127.0.0.1:PORT/ (a free port when 0) and yield that base URL."""
+    handler = partial(QuietHandler, directory=str(root))
+    try:
+        server = LocalServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise ScannerError(
+            f"Cannot serve the demo site on 127.0.0.1:{port} ({error.strerror}); "
+            "choose another port with --port.",
+            EXIT_USAGE,
+        ) from None
+    with running(server) as url:
+        yield url
