@@ -115,11 +115,13 @@ def _boolean(key: str, value: bool) -> dict[str, str]:
     return {"type": "BOOLEAN", "key": key, "value": "true" if value else "false"}
 
 
-def _condition(operator: str, variable: str, value: str) -> dict[str, Any]:
-    return {
-        "type": operator,
-        "parameter": [_template("arg0", f"{{{{{variable}}}}}"), _template("arg1", value)],
-    }
+def _condition(
+    operator: str, variable: str, value: str, ignore_case: bool = False
+) -> dict[str, Any]:
+    parameters = [_template("arg0", f"{{{{{variable}}}}}"), _template("arg1", value)]
+    if ignore_case:
+        parameters.append(_boolean("ignore_case", True))
+    return {"type": operator, "parameter": parameters}
 
 
 def _event_tag(tag_id: str, name: str, event: PlannedEvent, trigger_id: str) -> dict[str, Any]:
@@ -167,7 +169,7 @@ def _trigger(trigger_id: str, event: PlannedEvent) -> dict[str, Any]:
             trigger_id,
             name,
             "LINK_CLICK",
-            filter=[_condition("STARTS_WITH", "Click URL", trigger.url_prefix)],
+            filter=[_condition("MATCH_REGEX", "Click URL", trigger.url_regex, ignore_case=True)],
             **_listener_options(check_validation=False),
         )
     if trigger.type == "form_submit":

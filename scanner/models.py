@@ -199,7 +199,7 @@ class Trigger(Model):
     ]
     description: str
     css_selector: str = Field("", description="For click and form triggers.")
-    url_prefix: str = Field("", description="For link_click triggers on a URL scheme.")
+    url_regex: str = Field("", description="For link_click triggers: the link address regex.")
     page_path_regex: str = Field("", description="For page_view triggers.")
 
 

@@ -24,7 +24,9 @@ PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ECOMMERCE_EVENTS = frozenset(
     {"add_to_cart", "add_to_wishlist", "view_cart", "begin_checkout", "view_item", "purchase"}
 )
-LINK_SCHEMES = {"phone_link": "tel:", "email_link": "mailto:"}
+# Kinds caught by the link's address (tel:, mailto:, wa.me...) rather than by a CSS selector:
+# the address says what the link does wherever it appears.
+LINK_KINDS = frozenset({"phone_link", "email_link", "messaging_link"})
 PLACEHOLDER_MEASUREMENT_ID = "G-XXXXXXXXXX"
 
 
@@ -69,6 +71,17 @@ class CrawlIndex:
     controls: list[Control]
     pages: list[str]
 
+    def hrefs(self, findings: list[Finding]) -> list[str]:
+        """The link addresses (as written in the page) of these findings."""
+        wanted = {(f.page, f.selector) for f in findings}
+        return sorted(
+            {
+                c.attrs["href"]
+                for c in self.controls
+                if (c.page, c.selector) in wanted and c.attrs.get("href")
+            }
+        )
+
 
 def _event(
     kind: str, findings: list[Finding], settings: KindPlan, notes: list[str], crawl: CrawlIndex
@@ -84,7 +97,7 @@ def _event(
     else:
         selectors = sorted({f.selector for f in findings if f.target == target})
     trigger, parameters = _trigger(
-        kind, settings.event, findings, ", ".join(selectors), target, crawl.pages
+        kind, settings.event, findings, ", ".join(selectors), target, crawl
     )
     if em_collected:
         trigger = Trigger(type="enhanced_measurement", description=notes[0])
@@ -119,11 +132,11 @@ def _trigger(
     findings: list[Finding],
     css: str,
     target: str,
-    site_pages: list[str],
+    crawl: CrawlIndex,
 ) -> tuple[Trigger, dict[str, str]]:
     extra = {"lead_type": kind} if event == "generate_lead" else {}
     if target == "page":
-        regex = page_path_regex(sorted({f.page for f in findings}), site_pages)
+        regex = page_path_regex(sorted({f.page for f in findings}), crawl.pages)
         return (
             Trigger(
                 type="page_view",
@@ -132,13 +145,13 @@ def _trigger(
             ),
             extra,
         )
-    if kind in LINK_SCHEMES:
-        prefix = LINK_SCHEMES[kind]
+    if kind in LINK_KINDS and target == "element":
+        regex = link_url_regex(crawl.hrefs(findings))
         return (
             Trigger(
                 type="link_click",
-                description=f"Click on any link whose URL starts with {prefix}",
-                url_prefix=prefix,
+                description=f"Click on any link whose URL matches {regex} (any case)",
+                url_regex=regex,
             ),
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
         )
@@ -196,6 +209,19 @@ def page_path_regex(pages: list[str], site_pages: list[str]) -> str:
         else:
             alternatives += [re.escape(path) for path in members]
     return "^(" + "|".join(alternatives) + ")$"
+
+
+def link_url_regex(hrefs: list[str]) -> str:
+    """A regex for these links' scheme (tel:, mailto:, whatsapp:) or web host (wa.me)."""
+    prefixes = set()
+    for href in hrefs:
+        parts = urlsplit(href.strip())
+        if parts.scheme.lower() in ("http", "https"):
+            host = (parts.hostname or "").removeprefix("www.")
+            prefixes.add(rf"https?://(www\.)?{re.escape(host)}/")
+        else:
+            prefixes.add(re.escape(parts.scheme.lower() + ":"))
+    return "^(" + "|".join(sorted(prefixes)) + ")"
 
 
 def _path(url: str) -> str:

@@ -82,7 +82,7 @@ def test_each_kind_becomes_one_event_with_its_trigger(rules: RuleSet) -> None:
     events = {event.kind: event for event in plan.events}
     assert set(events) == {"phone_link", "contact_form", "video"}
     assert events["phone_link"].trigger.type == "link_click"
-    assert events["phone_link"].trigger.url_prefix == "tel:"
+    assert events["phone_link"].trigger.url_regex == "^(tel:)"
     assert events["phone_link"].findings == 2
     lead = events["contact_form"]
     assert (lead.event, lead.conversion, lead.key_event) == ("generate_lead", "macro", True)
