@@ -1,4 +1,4 @@
-"""Command-line interface: a thin shell over crawl, analyze and render."""
+"""Command-line interface: a thin shell over crawl, analyze, render and the rule packs."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from scanner.models import BUSINESS_TYPES, ScanSettings, Site
 from scanner.pipeline import Analysis, analyze, read_site
 from scanner.render import write_outputs, write_site
 from scanner.resources import resource_dir
-from scanner.rules import load_rules
+from scanner.rules import RuleSet, load_rules
 from scanner.serve import serve_directory
 
 MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
 DEMO_PORT = 8765
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def main() -> None:
@@ -64,6 +65,13 @@ measurement_option = click.option(
     metavar="G-XXXXXXX",
     help="GA4 measurement ID for the container (default: a placeholder to replace in GTM).",
 )
+rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of rule packs that add to or replace the bundled ones (same file name).",
+)
 crawl_options = [
     click.option(
         "--max-pages",
@@ -81,6 +89,7 @@ crawl_options = [
     ),
     type_option,
     measurement_option,
+    rules_option,
     click.option(
         "--browser",
         default=None,
@@ -91,8 +100,17 @@ crawl_options = [
 ]
 
 
+def with_crawl_options(func: F) -> F:
+    for option in reversed(crawl_options):
+        func = option(func)
+    return func
+
+
 def _settings(
-    business_type: str | None, measurement_id: str | None, base: ScanSettings
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
+    base: ScanSettings,
 ) -> ScanSettings:
     if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
         raise click.BadParameter(
@@ -102,16 +120,14 @@ def _settings(
     return ScanSettings(
         business_type=business_type or base.business_type,
         measurement_id=measurement_id if measurement_id is not None else base.measurement_id,
+        rules=str(rules_dir.resolve()) if rules_dir is not None else base.rules,
     )
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def with_crawl_options(func: F) -> F:
-    for option in reversed(crawl_options):
-        func = option(func)
-    return func
+def _rules(settings: ScanSettings) -> RuleSet:
+    """The bundled rule packs, with those of `settings.rules` on top."""
+    extra = [Path(settings.rules)] if settings.rules else []
+    return load_rules(resource_dir("rules"), *extra)
 
 
 @cli.command()
@@ -132,10 +148,11 @@ def scan(
     depth: int,
     business_type: str | None,
     measurement_id: str | None,
+    rules_dir: Path | None,
     browser: str | None,
 ) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
-    settings = _settings(business_type, measurement_id, ScanSettings())
+    settings = _settings(business_type, measurement_id, rules_dir, ScanSettings())
     options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser)
     _scan_and_write(list(urls), out, options, settings)
 
@@ -163,10 +180,11 @@ def demo(
     depth: int,
     business_type: str | None,
     measurement_id: str | None,
+    rules_dir: Path | None,
     browser: str | None,
 ) -> None:
     """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT."""
-    settings = _settings(business_type, measurement_id, ScanSettings())
+    settings = _settings(business_type, measurement_id, rules_dir, ScanSettings())
     options = CrawlOptions(
         max_pages=max_pages, depth=depth, browser=browser, block_third_party=True
     )
@@ -186,20 +204,51 @@ def demo(
 )
 @type_option
 @measurement_option
+@rules_option
 def analyze_command(
-    site_json: Path, out: Path, business_type: str | None, measurement_id: str | None
+    site_json: Path,
+    out: Path,
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
 ) -> None:
     """Rebuild findings, plan and container from a site.json, without a browser."""
     site = read_site(site_json)
-    settings = _settings(business_type, measurement_id, site.settings)
+    settings = _settings(business_type, measurement_id, rules_dir, site.settings)
     site = site.model_copy(update={"settings": settings})
-    _analyze_and_write(site, out)
+    _write(out, analyze(site, _rules(settings)))
+    click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+@cli.group()
+def rules() -> None:
+    """List and check rule packs."""
+
+
+@rules.command(name="list")
+@rules_option
+def rules_list(rules_dir: Path | None) -> None:
+    """Print every rule: id, kind, target, title and the file it comes from."""
+    rule_set = _rules(_settings(None, None, rules_dir, ScanSettings()))
+    for pack in rule_set.packs:
+        business_type = pack.spec.business_type or "all sites"
+        click.echo(f"{pack.path}  ({business_type}: {pack.spec.description})")
+        for rule in (r for r in rule_set.rules if r.source == str(pack.path)):
+            click.echo(f"  {rule.id:<36} {rule.kind:<16} {rule.target:<8} {rule.title}")
+
+
+@rules.command(name="check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def rules_check(directory: Path | None) -> None:
+    """Validate the rule packs of DIRECTORY on top of the bundled ones (default: the bundled)."""
+    rule_set = _rules(_settings(None, None, directory, ScanSettings()))
+    click.echo(f"ok: {len(rule_set.packs)} packs, {len(rule_set.rules)} rules")
 
 
 def _scan_and_write(
     urls: list[str], out: Path, options: CrawlOptions, settings: ScanSettings
 ) -> None:
-    rules = load_rules(resource_dir("rules"))  # a broken rule pack fails before the crawl
+    rule_set = _rules(settings)  # a broken rule pack fails before the crawl
     result = crawl(urls, options, settings)
     site = result.site
     if result.interrupted and not site.pages:
@@ -207,7 +256,7 @@ def _scan_and_write(
     if not site.pages:
         first = site.errors[0].error if site.errors else "no page could be loaded."
         raise ScannerError(first, EXIT_SITE)
-    _write(out, analyze(site, rules), site)
+    _write(out, analyze(site, rule_set), site)
     click.echo(f"scanned {len(site.pages)} page(s); wrote {out}/", err=True)
     failed_starts = [e for e in site.errors if e.url in site.start_urls]
     if result.interrupted:
@@ -217,11 +266,6 @@ def _scan_and_write(
             f"{failed_starts[0].error} The other pages were scanned and written to {out}/.",
             EXIT_SITE,
         )
-
-
-def _analyze_and_write(site: Site, out: Path) -> None:
-    _write(out, analyze(site, load_rules(resource_dir("rules"))))
-    click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
 
 
 def _write(out: Path, analysis: Analysis, site: Site | None = None) -> None:

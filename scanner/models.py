@@ -153,6 +153,7 @@ class ScanSettings(Model):
 
     business_type: str = Field("auto", description="auto or a forced business type.")
     measurement_id: str = Field("", description="GA4 measurement ID, '' for the placeholder.")
+    rules: str = Field("", description="Directory of extra rule packs (--rules), '' for none.")
 
 
 class Site(Model):

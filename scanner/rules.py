@@ -162,6 +162,7 @@ class KindPlan:
 @dataclass(frozen=True)
 class Pack:
     name: str
+    path: Path
     spec: PackSpec
 
 
@@ -189,25 +190,32 @@ class RuleSet:
         return sorted(spec.kinds) if spec else []
 
 
-def load_rules(directory: Path) -> RuleSet:
-    """Load every *.yaml pack in `directory`; common.yaml is required and loaded first."""
-    paths = sorted(directory.glob("*.yaml"), key=lambda p: (p.stem != COMMON_PACK, p.name))
-    if not paths or paths[0].stem != COMMON_PACK:
+def load_rules(*directories: Path) -> RuleSet:
+    """Load every *.yaml pack of the directories; a pack in a later directory replaces the one
+    of the same name before it, and new names add packs. common.yaml is required."""
+    by_name: dict[str, Path] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise ScannerError(f"{directory}: not a directory of rule packs.", EXIT_INPUT)
+        by_name.update({path.stem: path for path in directory.glob("*.yaml")})
+    if COMMON_PACK not in by_name:
         raise ScannerError(
-            f"{directory}: no {COMMON_PACK}.yaml rule pack found; point to a rules directory.",
+            f"{directories[-1]}: no {COMMON_PACK}.yaml rule pack found; point to a rules "
+            "directory.",
             EXIT_INPUT,
         )
-    packs = tuple(Pack(name=path.stem, spec=_read_pack(path)) for path in paths)
+    names = sorted(by_name, key=lambda name: (name != COMMON_PACK, name))
+    packs = tuple(Pack(name, by_name[name], _read_pack(by_name[name])) for name in names)
     lexicon: dict[str, list[str]] = {}
     for pack in packs:
         for name, phrases in pack.spec.lexicon.items():
             lexicon.setdefault(name, []).extend(phrases)
-    _check_kinds(packs, directory)
-    _check_business_types(packs, directory)
+    _check_kinds(packs)
+    _check_business_types(packs)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for pack in packs:
-        where_file = str(directory / f"{pack.name}.yaml")
+        where_file = str(pack.path)
         for spec in pack.spec.rules:
             where = f"{where_file}: rule '{spec.id}'"
             if spec.id in seen:
@@ -275,7 +283,7 @@ def _describe(error: ValidationError, data: dict[str, Any]) -> str:
     return f"{prefix}field '{field}': {message}."
 
 
-def _check_kinds(packs: tuple[Pack, ...], directory: Path) -> None:
+def _check_kinds(packs: tuple[Pack, ...]) -> None:
     common = packs[0].spec.kinds
     for kind in KINDS:
         settings = common.get(kind)  # type: ignore[call-overload]
@@ -286,20 +294,19 @@ def _check_kinds(packs: tuple[Pack, ...], directory: Path) -> None:
         ]
         if missing:
             raise ScannerError(
-                f"{directory / 'common.yaml'}: kind '{kind}' needs {', '.join(missing)} "
-                "under 'kinds'.",
+                f"{packs[0].path}: kind '{kind}' needs {', '.join(missing)} under 'kinds'.",
                 EXIT_INPUT,
             )
     for pack in packs:
         for kind, settings in pack.spec.kinds.items():
             if settings.event is not None and (problem := event_name_problem(settings.event)):
                 raise ScannerError(
-                    f"{directory / (pack.name + '.yaml')}: kind '{kind}': field 'event': {problem}",
+                    f"{pack.path}: kind '{kind}': field 'event': {problem}",
                     EXIT_INPUT,
                 )
 
 
-def _check_business_types(packs: tuple[Pack, ...], directory: Path) -> None:
+def _check_business_types(packs: tuple[Pack, ...]) -> None:
     seen: dict[str, str] = {}
     for pack in packs:
         business_type = pack.spec.business_type
@@ -307,7 +314,7 @@ def _check_business_types(packs: tuple[Pack, ...], directory: Path) -> None:
             continue
         if business_type in seen:
             raise ScannerError(
-                f"{directory / (pack.name + '.yaml')}: business_type '{business_type}' is "
+                f"{pack.path}: business_type '{business_type}' is "
                 f"already defined by {seen[business_type]}.yaml.",
                 EXIT_INPUT,
             )

@@ -39,7 +39,7 @@ def test_every_option_in_the_readme_synopsis_exists(command: str) -> None:
     text = " ".join(lines[start:end])  # the command's line and its indented continuation
     options = set(re.findall(r"--[a-z-]+", text))
     if "[same options as scan]" in lines[start]:
-        options |= {"--max-pages", "--depth", "--type", "--measurement-id", "--browser"}
+        options |= {"--max-pages", "--depth", "--type", "--measurement-id", "--rules", "--browser"}
     help_text = run_cli(command, "--help").stdout
     for option in options:
         assert option in help_text, f"{option} of 'scanner {command}' is not in --help"

@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scanner.errors import ScannerError
-from scanner.models import KINDS
+from scanner.models import KINDS, Element, Page, ScanSettings, Site
 from scanner.resources import resource_dir
 from scanner.rules import RuleSet, event_name_problem, load_rules
-from tests.conftest import FIXTURES, REQUIRED_KINDS
+from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
 
 
 @pytest.fixture
@@ -178,3 +178,80 @@ def test_required_kinds_have_positive_and_negative_fixture_examples() -> None:
 def test_fixture_annotations_use_canonical_kinds() -> None:
     positive, negative = annotated_kinds()
     assert (positive | negative) <= set(KINDS)
+
+
+# --- the rules commands and --rules ------------------------------------------------------
+
+EXTRA_PACK = """
+description: Size guides for fashion shops.
+rules:
+  - id: fashion/size_guide
+    kind: store_locator
+    target: element
+    title: Size guide link
+    why: Shoppers who check sizes are close to buying.
+    match: {text: 'size guide'}
+"""
+
+
+def test_rules_list_names_every_rule_and_its_file() -> None:
+    result = run_cli("rules", "list")
+    assert result.returncode == 0, result.stderr
+    assert "common/phone_link" in result.stdout and "ecommerce/add_to_cart_button" in result.stdout
+    assert "rules/ecommerce.yaml" in result.stdout
+
+
+def test_rules_check_accepts_the_bundled_packs() -> None:
+    result = run_cli("rules", "check")
+    assert result.returncode == 0 and result.stdout.startswith("ok: 6 packs")
+
+
+def test_rules_check_reports_a_broken_extra_pack(tmp_path: Path) -> None:
+    (tmp_path / "fashion.yaml").write_text(EXTRA_PACK.replace("'size guide'", "'size (guide'"))
+    result = run_cli("rules", "check", str(tmp_path))
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert "fashion.yaml: rule 'fashion/size_guide': field match.text" in result.stderr
+
+
+def test_extra_packs_add_rules_and_same_named_packs_replace_bundled_ones(tmp_path: Path) -> None:
+    (tmp_path / "fashion.yaml").write_text(EXTRA_PACK)
+    saas = (resource_dir("rules") / "saas.yaml").read_text()
+    (tmp_path / "saas.yaml").write_text(
+        saas.replace("free_trial: {priority: high}", "free_trial: {priority: low}")
+    )
+    rule_set = load_rules(resource_dir("rules"), tmp_path)
+    assert "fashion/size_guide" in {rule.id for rule in rule_set.rules}
+    assert rule_set.kind_plan("free_trial", "saas").priority == "low"
+    assert len([p for p in rule_set.packs if p.name == "saas"]) == 1
+    listed = run_cli("rules", "list", "--rules", str(tmp_path)).stdout
+    assert "fashion/size_guide" in listed and f"{tmp_path}/saas.yaml" in listed
+
+
+def test_analyze_uses_the_rules_directory_recorded_by_the_scan(tmp_path: Path) -> None:
+    (tmp_path / "fashion.yaml").write_text(EXTRA_PACK)
+    link = Element(
+        tag="a",
+        text="Size guide",
+        href="http://s.test/sizes",
+        visible=True,
+        attrs={"href": "/sizes"},
+        selector='a[href="/sizes"]',
+        snippet="<a>",
+    )
+    site = Site(
+        start_urls=["http://s.test/"],
+        settings=ScanSettings(rules=str(tmp_path)),
+        pages=[
+            Page(
+                url="http://s.test/",
+                requested_url="http://s.test/",
+                status=200,
+                depth=0,
+                elements=[link],
+            )
+        ],
+    )
+    (tmp_path / "site.json").write_text(site.model_dump_json())
+    result = run_cli("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "fashion/size_guide" in (tmp_path / "out" / "findings.json").read_text()
