@@ -15,6 +15,7 @@ from scanner.models import KINDS, Element, Form, Frame, Page
 
 TARGETS = ("element", "form", "frame", "page")
 LANDMARKS = ("nav", "header", "footer", "main", "aside", "form")
+LEXICON_REFERENCE = re.compile(r"@([a-z_]+)")
 
 
 @dataclass(frozen=True)
@@ -319,19 +320,19 @@ class Compiler:
     # --- patterns ---
 
     def pattern(self, value: Any, where: str, words: bool = False) -> re.Pattern[str]:
-        """A case-insensitive regex from a pattern, an @lexicon name, or a list of those.
+        """A case-insensitive regex from a pattern or a list of patterns, where `@name` stands
+        for the phrases of a lexicon entry (alone or inside a larger pattern).
 
         With `words`, each alternative must stand as whole words (the text around it is not a
         letter or digit), so 'cart' does not match 'cartridge'.
         """
-        parts: list[str] = []
-        for item in _strings(value, where):
-            if item.startswith("@"):
-                if item[1:] not in self.lexicon:
-                    raise RuleSyntaxError(f"{where}: unknown lexicon entry '{item}'")
-                parts.extend(self.lexicon[item[1:]])
-            else:
-                parts.append(item)
+        def expand(reference: re.Match[str]) -> str:
+            name = reference.group(1)
+            if name not in self.lexicon:
+                raise RuleSyntaxError(f"{where}: unknown lexicon entry '@{name}'")
+            return "(?:" + "|".join(f"(?:{phrase})" for phrase in self.lexicon[name]) + ")"
+
+        parts = [LEXICON_REFERENCE.sub(expand, item) for item in _strings(value, where)]
         alternatives = "|".join(f"(?:{part})" for part in parts)
         source = rf"(?<!\w)(?:{alternatives})(?!\w)" if words else alternatives
         try:

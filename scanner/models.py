@@ -100,9 +100,9 @@ class Form(Model):
 
 
 class Frame(Model):
-    """An iframe or a media element, recorded by its source."""
+    """An embed recorded by its source: an iframe, a media element or an external script."""
 
-    tag: str = Field(description="iframe, video or audio.")
+    tag: str = Field(description="iframe, video, audio or script.")
     src: str
     title: str = ""
     selector: str

@@ -234,8 +234,16 @@
     });
   }
 
-  // --- frames and media ---
-  const frames = Array.from(document.querySelectorAll("iframe, video, audio")).map((el) => ({
+  // --- frames, media and external scripts (vendors: chat, scheduling, form builders) ---
+  const seenScripts = new Set();
+  const externalScripts = Array.from(document.querySelectorAll("script[src]")).filter((s) => {
+    const src = absolute(s.getAttribute("src"));
+    if (!src || seenScripts.has(src)) return false;
+    seenScripts.add(src);
+    return true;
+  });
+  const embeds = [...document.querySelectorAll("iframe, video, audio"), ...externalScripts];
+  const frames = embeds.map((el) => ({
     tag: el.tagName.toLowerCase(),
     src: absolute(el.getAttribute("src") || el.getAttribute("data-src") ||
       (el.querySelector("source") || { src: "" }).src || ""),

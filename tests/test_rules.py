@@ -168,11 +168,32 @@ def annotated_kinds() -> tuple[set[str], set[str]]:
     return positive, negative
 
 
-def test_required_kinds_have_positive_and_negative_fixture_examples() -> None:
+def test_every_kind_has_positive_and_negative_fixture_examples() -> None:
     positive, negative = annotated_kinds()
-    for kind in REQUIRED_KINDS:
-        assert kind in positive, f"no fixture proves {kind}"
-        assert kind in negative, f"no near miss guards {kind}"
+    assert set(REQUIRED_KINDS) <= set(KINDS)
+    assert [kind for kind in KINDS if kind not in positive] == [], "kinds no fixture proves"
+    assert [kind for kind in KINDS if kind not in negative] == [], "kinds no near miss guards"
+
+
+def test_every_kind_has_a_rule(rules: RuleSet) -> None:
+    assert {rule.kind for rule in rules.rules} == set(KINDS)
+
+
+def test_lexicon_references_work_inside_patterns_and_unknown_ones_are_refused(
+    rules_copy: Path,
+) -> None:
+    add_rule(
+        rules_copy,
+        """
+  - id: saas/typo
+    kind: free_trial
+    target: element
+    title: t
+    why: w
+    match: {text: '^(@fre_trial)$'}
+""",
+    )
+    assert "unknown lexicon entry '@fre_trial'" in load_error(rules_copy)
 
 
 def test_fixture_annotations_use_canonical_kinds() -> None:
