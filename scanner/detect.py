@@ -8,6 +8,8 @@ from scanner.models import BusinessTypeGuess, Finding, Site
 from scanner.rules import RuleSet
 
 FALLBACK_TYPE = "leadgen"
+# A second business type is reported when its signals weigh at least this share of the first's.
+SECONDARY_SHARE = 0.4
 # A signal seen on many pages counts, but not linearly: three pages say as much as thirty.
 MAX_PAGES_PER_SIGNAL = 3
 
@@ -54,9 +56,11 @@ def detect_business_type(site: Site, findings: list[Finding], rules: RuleSet) ->
             confidence=0.0,
             evidence=["no business-type signal found; assumed a lead-generation site"],
         )
-    best = min(scores, key=lambda name: (-scores[name], name))
+    ranked = sorted(scores, key=lambda name: (-scores[name], name))
+    best = ranked[0]
     return BusinessTypeGuess(
         type=best,
         confidence=round(scores[best] / total, 2),
         evidence=[text for _, text in evidence[best][:6]],
+        also=[name for name in ranked[1:] if scores[name] >= SECONDARY_SHARE * scores[best]],
     )

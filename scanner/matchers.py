@@ -326,6 +326,7 @@ class Compiler:
         With `words`, each alternative must stand as whole words (the text around it is not a
         letter or digit), so 'cart' does not match 'cartridge'.
         """
+
         def expand(reference: re.Match[str]) -> str:
             name = reference.group(1)
             if name not in self.lexicon:

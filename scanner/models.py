@@ -187,6 +187,10 @@ class BusinessTypeGuess(Model):
     type: str
     confidence: float = Field(ge=0, le=1)
     evidence: list[str]
+    also: list[str] = Field(
+        default_factory=list,
+        description="Other business types with strong signals (a SaaS with a blog: content).",
+    )
 
 
 # --- plan --------------------------------------------------------------------------------
