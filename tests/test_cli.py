@@ -90,6 +90,7 @@ def test_analyze_can_force_a_type_and_a_measurement_id(
         "type": "saas",
         "confidence": 1.0,
         "evidence": ["set with --type"],
+        "also": [],
     }
     assert "G-ABC1234567" in (tmp_path / "gtm-container.json").read_text()
 
