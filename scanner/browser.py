@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from playwright.sync_api import Browser, Error, sync_playwright
+from playwright.async_api import Browser, Error, async_playwright
 
 from scanner.errors import EXIT_BROWSER, ScannerError
 
@@ -70,13 +70,13 @@ def launch_args() -> list[str]:
     return args
 
 
-@contextmanager
-def open_browser(explicit: str | None) -> Iterator[Browser]:
+@asynccontextmanager
+async def open_browser(explicit: str | None) -> AsyncIterator[Browser]:
     """A running headless browser, closed on exit."""
-    with sync_playwright() as playwright:
+    async with async_playwright() as playwright:
         path = find_browser(explicit, dict(os.environ), playwright.chromium.executable_path)
         try:
-            browser = playwright.chromium.launch(
+            browser = await playwright.chromium.launch(
                 executable_path=path, headless=True, args=launch_args()
             )
         except Error as error:
@@ -90,4 +90,4 @@ def open_browser(explicit: str | None) -> Iterator[Browser]:
             yield browser
         finally:
             with suppress(Error):  # after Ctrl-C the browser may already be gone
-                browser.close()
+                await browser.close()

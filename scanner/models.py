@@ -130,6 +130,7 @@ class Page(Model):
 
     url: str = Field(description="The page address after redirects.")
     requested_url: str = Field(description="The address the crawler asked for.")
+    redirects: list[str] = Field(default_factory=list, description="Addresses redirected from.")
     status: int
     depth: int
     title: str = ""
@@ -148,6 +149,39 @@ class CrawlError(Model):
     error: str
 
 
+class TemplateCoverage(Model):
+    template: str = Field(description="URL template, e.g. shop.com/products/<slug>.")
+    found: int = Field(description="Distinct in-scope addresses of this template seen.")
+    crawled: int
+
+
+class SkippedPage(Model):
+    url: str
+    reason: str
+
+
+class RobotsReport(Model):
+    host: str
+    found: bool = Field(description="Whether the host has a robots.txt.")
+    crawl_delay: float = Field(0, description="Seconds waited between requests to the host.")
+    sitemaps: list[str] = Field(default_factory=list)
+
+
+class Coverage(Model):
+    """What the crawl reached and what it left out, and why."""
+
+    pages_found: int = 0
+    pages_crawled: int = 0
+    sitemap_pages: int = Field(0, description="Page addresses read from sitemaps.")
+    ignore_robots: bool = False
+    templates: list[TemplateCoverage] = Field(default_factory=list)
+    robots: list[RobotsReport] = Field(default_factory=list)
+    skipped_total: int = 0
+    skipped: list[SkippedPage] = Field(
+        default_factory=list, description="The first 500 skipped addresses, sorted."
+    )
+
+
 class ScanSettings(Model):
     """Options of the scan that later stages need, so `analyze` reproduces `scan` exactly."""
 
@@ -164,6 +198,7 @@ class Site(Model):
     settings: ScanSettings = Field(default_factory=ScanSettings)
     pages: list[Page] = Field(default_factory=list, description="Sorted by url.")
     errors: list[CrawlError] = Field(default_factory=list, description="Pages that failed.")
+    coverage: Coverage = Field(default_factory=Coverage)
 
 
 # --- classification ----------------------------------------------------------------------

@@ -7,13 +7,24 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scanner"
 ALLOWED = {
-    "playwright": {"browser.py", "crawl.py"},
+    "playwright": {"browser.py", "crawl.py", "visit.py"},
+    "protego": {"crawl.py"},
+    "publicsuffixlist": {"urls.py"},
     "jinja2": {"render.py"},
     "yaml": {"rules.py"},
     "click": {"cli.py"},
     "bs4": set(),
 }
-PURE = {"classify.py", "detect.py", "plan.py", "gtm.py", "selectors.py", "matchers.py"}
+PURE = {
+    "classify.py",
+    "detect.py",
+    "plan.py",
+    "gtm.py",
+    "selectors.py",
+    "matchers.py",
+    "urls.py",
+    "sitemaps.py",
+}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -1,0 +1,138 @@
+"""Loading one page in the browser and running the in-page collector on it."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from playwright.async_api import BrowserContext, Error
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from scanner.urls import normalise
+
+LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
+QUIET_MS, QUIET_LIMIT_MS = 300, 1_500  # DOM quiet window, and the most we wait for it
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+NETWORK_ERRORS = {
+    "ERR_CONNECTION_REFUSED": "connection refused; is the server running and the address right?",
+    "ERR_NAME_NOT_RESOLVED": "the host name does not resolve; check the address",
+    "ERR_ADDRESS_UNREACHABLE": "the address is unreachable; check the address and the network",
+    "ERR_CONNECTION_RESET": "the connection was reset; try again later",
+    "ERR_CERT": "its TLS certificate is not valid",
+    "ERR_TOO_MANY_REDIRECTS": "it redirects in a loop",
+    "ERR_ABORTED": "the browser aborted the navigation (a download or a blocked address?)",
+}
+TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
+
+# Resolves once the DOM has not changed for `quiet` ms, or after `limit` ms.
+WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
+  let timer = setTimeout(done, quiet);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, quiet);
+  });
+  observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true});
+  const cap = setTimeout(done, limit);
+  function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(true); }
+})"""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A page that loaded: where it ended up, its status, and what the collector returned."""
+
+    final_url: str
+    status: int
+    redirects: list[str]
+    data: dict[str, Any]
+
+
+class VisitError(Exception):
+    """The page could not be recorded; `transient` errors are worth a retry."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+
+
+@cache
+def collector_source() -> str:
+    return files("scanner").joinpath("snapshot.js").read_text(encoding="utf-8")
+
+
+async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
+    """Open `url` in a new tab, wait until it is ready, collect, close the tab."""
+    page = await context.new_page()
+    try:
+        try:
+            response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        except PlaywrightTimeout:
+            raise VisitError(
+                f"{url} did not finish loading within {timeout_ms // 1000} s.", transient=True
+            ) from None
+        except Error as error:
+            text = str(error)
+            raise VisitError(
+                network_message(url, text), transient=any(code in text for code in TRANSIENT_ERRORS)
+            ) from None
+        if response is None:
+            raise VisitError(f"{url} gave no response.")
+        if response.status >= 400:
+            raise VisitError(
+                f"{url} answered HTTP {response.status}; check the address.",
+                transient=response.status in TRANSIENT_STATUS,
+            )
+        content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if content_type and content_type not in ("text/html", "application/xhtml+xml"):
+            raise VisitError(
+                f"{url} is not an HTML page (it is {content_type}); give the address of a web page."
+            )
+        redirects: list[str] = []
+        request = response.request.redirected_from
+        while request is not None:
+            redirects.insert(0, normalise(request.url))
+            request = request.redirected_from
+        with suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
+        with suppress(Error):
+            await page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS])
+        try:
+            data = await page.evaluate(collector_source())
+        except Error as error:
+            raise VisitError(
+                f"{url}: the page could not be read ({first_line(str(error))})."
+            ) from None
+        return Loaded(normalise(page.url), response.status, redirects, data)
+    finally:
+        with suppress(Error):
+            await page.close()
+
+
+def network_message(url: str, error: str) -> str:
+    for code, meaning in NETWORK_ERRORS.items():
+        if code in error:
+            return f"Could not load {url}: {meaning}."
+    return f"Could not load {url}: {first_line(error)}."
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
+async def load_with_retries(
+    context: BrowserContext, url: str, timeout_ms: int, retries: int
+) -> Loaded:
+    """`load`, tried again after 0.5 s, 1 s... when the error is transient."""
+    for attempt in range(retries + 1):
+        try:
+            return await load(context, url, timeout_ms)
+        except VisitError as error:
+            if not error.transient or attempt == retries:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
