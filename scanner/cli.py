@@ -87,6 +87,43 @@ crawl_options = [
         type=click.IntRange(0),
         help="How many links away from the start pages to go (0: only them).",
     ),
+    click.option(
+        "--concurrency",
+        default=4,
+        show_default=True,
+        type=click.IntRange(1, 16),
+        help="Pages loaded at once (also the most per host).",
+    ),
+    click.option(
+        "--sample-per-template",
+        default=3,
+        show_default=True,
+        type=click.IntRange(0),
+        help="Pages crawled per URL template such as /products/<slug> (0: no sampling).",
+    ),
+    click.option("--same-host", is_flag=True, help="Stay on the start host (default: same site)."),
+    click.option(
+        "--allow-host",
+        "allowed_hosts",
+        multiple=True,
+        metavar="HOST",
+        help="Also crawl this host (repeatable).",
+    ),
+    click.option(
+        "--include",
+        multiple=True,
+        metavar="REGEX",
+        help="Only crawl addresses matching this regex (repeatable).",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="REGEX",
+        help="Never crawl addresses matching this regex (repeatable).",
+    ),
+    click.option(
+        "--ignore-robots", is_flag=True, help="Do not obey robots.txt (a warning is printed)."
+    ),
     type_option,
     measurement_option,
     rules_option,
@@ -141,20 +178,22 @@ def _rules(settings: ScanSettings) -> RuleSet:
     "gtm-container.json into.",
 )
 @with_crawl_options
+@click.option(
+    "--block-third-party",
+    is_flag=True,
+    help="Block requests to other sites (tags, widgets, CDNs): faster, but pages may render less.",
+)
 def scan(
     urls: tuple[str, ...],
     out: Path,
-    max_pages: int,
-    depth: int,
     business_type: str | None,
     measurement_id: str | None,
     rules_dir: Path | None,
-    browser: str | None,
+    **crawl_settings: Any,
 ) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
     settings = _settings(business_type, measurement_id, rules_dir, ScanSettings())
-    options = CrawlOptions(max_pages=max_pages, depth=depth, browser=browser)
-    _scan_and_write(list(urls), out, options, settings)
+    _scan_and_write(list(urls), out, CrawlOptions(**crawl_settings), settings)
 
 
 @cli.command()
@@ -176,18 +215,14 @@ def scan(
 def demo(
     out: Path,
     port: int,
-    max_pages: int,
-    depth: int,
     business_type: str | None,
     measurement_id: str | None,
     rules_dir: Path | None,
-    browser: str | None,
+    **crawl_settings: Any,
 ) -> None:
-    """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT."""
+    """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT (other hosts blocked)."""
     settings = _settings(business_type, measurement_id, rules_dir, ScanSettings())
-    options = CrawlOptions(
-        max_pages=max_pages, depth=depth, browser=browser, block_third_party=True
-    )
+    options = CrawlOptions(**crawl_settings, block_third_party=True)
     with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
         click.echo(f"serving the demo site on {base_url}", err=True)
         _scan_and_write([base_url], out, options, settings)

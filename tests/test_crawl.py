@@ -1,0 +1,182 @@
+"""The crawler on real (local) sites: scope, robots.txt, sitemaps, sampling, redirects, errors,
+parallel loading and determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.crawl import CrawlOptions, crawl
+from scanner.models import ScanSettings, Site
+from tests.sites import Route, gzipped, page, serve
+
+pytestmark = pytest.mark.browser
+
+
+def run(url: str, **options: object) -> Site:
+    return crawl([url], CrawlOptions(**options), ScanSettings()).site  # type: ignore[arg-type]
+
+
+def paths(site: Site, base: str) -> list[str]:
+    return [p.url.removeprefix(base) for p in site.pages]
+
+
+def reasons(site: Site, base: str) -> dict[str, str]:
+    return {s.url.removeprefix(base): s.reason for s in site.coverage.skipped}
+
+
+def test_addresses_are_normalised_and_deduplicated() -> None:
+    with serve(
+        {
+            "/": page(
+                "/a?utm_source=news&utm_medium=mail",
+                "/a#reviews",
+                "/a",
+                "/b?y=2&x=1",
+                "/b?x=1&y=2&gclid=abc",
+                "/b?x=1&y=2",
+            ),
+            "/a": page(),
+            "/b": page(),
+        }
+    ) as (base, server):
+        site = run(base + "/", depth=1)
+    assert paths(site, base) == ["/", "/a", "/b?x=1&y=2"]
+    assert server.hits["/a"] == 1 and server.hits["/b"] == 1
+
+
+def test_robots_txt_is_obeyed_with_its_crawl_delay_and_sitemaps() -> None:
+    robots = "User-agent: *\nDisallow: /private\nCrawl-delay: 0.2\nSitemap: {base}/index.xml\n"
+    routes = {
+        "/": page("/a", "/private/report"),
+        "/a": page(),
+        "/private/report": page(),
+        "/only-in-sitemap": page(),
+    }
+    with serve(routes) as (base, server):
+        routes["/robots.txt"] = Route(robots.format(base=base), content_type="text/plain")
+        routes["/index.xml"] = Route(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base}/pages.xml.gz</loc></sitemap></sitemapindex>",
+            content_type="application/xml",
+        )
+        routes["/pages.xml.gz"] = gzipped(
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{base}/only-in-sitemap</loc></url></urlset>"
+        )
+        site = run(base + "/", depth=1, concurrency=4)
+        ignoring = run(base + "/", depth=1, ignore_robots=True)
+    assert paths(site, base) == ["/", "/a", "/only-in-sitemap"]
+    assert reasons(site, base)["/private/report"] == "disallowed by robots.txt"
+    (report,) = site.coverage.robots
+    assert report.found and report.crawl_delay == 0.2 and report.sitemaps == [f"{base}/index.xml"]
+    assert site.coverage.sitemap_pages == 1
+    assert server.most_in_flight == 1  # a Crawl-delay means one request at a time
+    assert "/private/report" in paths(ignoring, base) and ignoring.coverage.ignore_robots
+
+
+def test_a_start_page_disallowed_by_robots_is_an_error_that_says_what_to_do() -> None:
+    routes = {"/": page()}
+    with serve(routes) as (base, _):
+        routes["/robots.txt"] = Route("User-agent: *\nDisallow: /\n", content_type="text/plain")
+        site = run(base + "/")
+    assert site.pages == []
+    assert "--ignore-robots" in site.errors[0].error
+
+
+def test_templates_are_sampled_and_intent_pages_come_first() -> None:
+    products = [f"/products/item-{n}" for n in range(10)]
+    routes = {"/": page(*products, "/about", "/pricing"), "/about": page(), "/pricing": page()}
+    routes.update({p: page() for p in products})
+    with serve(routes) as (base, _):
+        sampled = run(base + "/", depth=1, sample_per_template=3, max_pages=50)
+        everything = run(base + "/", depth=1, sample_per_template=0, max_pages=50)
+        budget = run(base + "/", depth=1, sample_per_template=0, max_pages=3)
+    assert paths(sampled, base) == ["/", "/about", "/pricing", *products[:3]]
+    coverage = {t.template.split("/", 1)[1]: t for t in sampled.coverage.templates}
+    assert (coverage["products/<slug>"].found, coverage["products/<slug>"].crawled) == (10, 3)
+    assert "sampled (3 pages)" in reasons(sampled, base)["/products/item-9"]
+    assert len(everything.pages) == 13
+    # with 2 pages left after the home page, product and pricing pages (intent) go first
+    assert paths(budget, base) == ["/", "/pricing", "/products/item-0"]
+
+
+def test_a_calendar_trap_is_contained_by_sampling() -> None:
+    routes = {f"/calendar?month={n}": page(f"/calendar?month={n + 1}") for n in range(200)}
+    routes["/"] = page("/calendar?month=0")
+    with serve(routes) as (base, _):
+        site = run(base + "/", depth=100, max_pages=100)
+    assert len(site.pages) == 4  # the home page and 3 months
+
+
+def test_redirects_are_followed_and_recorded_but_not_off_the_site() -> None:
+    routes = {
+        "/": page("/old", "/away"),
+        "/new": page(),
+        "/elsewhere": page(),
+        "/old": Route(status=301, location="/new"),
+    }
+    with serve(routes) as (base, _):
+        # localhost is another site than 127.0.0.1, on this same machine
+        other_site = base.replace("127.0.0.1", "localhost")
+        routes["/away"] = Route(status=302, location=f"{other_site}/elsewhere")
+        site = run(base + "/", depth=1)
+    new = next(p for p in site.pages if p.url.endswith("/new"))
+    assert new.requested_url == base + "/old" and new.redirects == [base + "/old"]
+    assert any("redirects off the site" in e.error for e in site.errors)
+    assert not any("localhost" in p.url for p in site.pages)
+
+
+def test_error_pages_are_recorded_and_transient_ones_retried() -> None:
+    with serve(
+        {
+            "/": page("/broken", "/missing", "/feed", "/guide.pdf"),
+            "/broken": Route("oops", status=503),
+            "/feed": Route("{}", content_type="application/json"),
+        }
+    ) as (base, server):
+        site = run(base + "/", depth=1, retries=2)
+    errors = {e.url.removeprefix(base): e.error for e in site.errors}
+    assert "HTTP 503" in errors["/broken"] and server.hits["/broken"] == 3
+    assert "HTTP 404" in errors["/missing"] and server.hits["/missing"] == 1
+    assert "not an HTML page" in errors["/feed"]
+    assert reasons(site, base)["/guide.pdf"] == "a file, not a page"
+
+
+def test_a_slow_page_times_out_without_stopping_the_crawl() -> None:
+    with serve(
+        {"/": page("/slow", "/fast"), "/fast": page(), "/slow": Route("<p>late</p>", delay=3)}
+    ) as (base, _):
+        site = run(base + "/", depth=1, timeout_ms=1000, retries=0)
+    assert paths(site, base) == ["/", "/fast"]
+    assert "did not finish loading within 1 s" in site.errors[0].error
+
+
+def test_include_and_exclude_patterns() -> None:
+    with serve(
+        {
+            "/": page("/shop/a", "/blog/b", "/shop/admin"),
+            "/shop/a": page(),
+            "/blog/b": page(),
+            "/shop/admin": page(),
+        }
+    ) as (base, _):
+        site = run(base + "/", depth=1, include=("/shop/",), exclude=("admin",))
+    assert paths(site, base) == ["/", "/shop/a"]
+    assert reasons(site, base) == {
+        "/blog/b": "not matched by --include",
+        "/shop/admin": "matched by --exclude",
+    }
+
+
+def test_pages_load_in_parallel_and_the_record_does_not_depend_on_timing() -> None:
+    links = [f"/p{n}" for n in range(8)]
+    routes = {
+        "/": page(*links),
+        **{link: Route(f"<a href='/'>{link}</a>", delay=0.3) for link in links},
+    }
+    with serve(routes) as (base, server):
+        first = run(base + "/", depth=1, concurrency=4, sample_per_template=0)
+        second = run(base + "/", depth=1, concurrency=4, sample_per_template=0)
+    assert server.most_in_flight >= 2
+    assert first.model_dump_json() == second.model_dump_json()
+    assert len(first.pages) == 9
