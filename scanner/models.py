@@ -109,6 +109,23 @@ class Frame(Model):
     visible: bool = True
 
 
+class Tracking(Model):
+    """Tracking already on the page, and the analytics hits the crawl kept from being sent."""
+
+    gtm: list[str] = Field(default_factory=list, description="GTM container IDs.")
+    ga4: list[str] = Field(default_factory=list, description="GA4 measurement IDs.")
+    google_ads: list[str] = Field(default_factory=list, description="Google Ads (AW-) IDs.")
+    universal_analytics: list[str] = Field(default_factory=list, description="UA- IDs (dead).")
+    meta_pixel: list[str] = Field(default_factory=list, description="Meta pixel IDs.")
+    vendors: list[str] = Field(default_factory=list, description="Other tools, by script host.")
+    datalayer: list[str] = Field(
+        default_factory=list, description="dataLayer entries after load, as JSON (first 50)."
+    )
+    blocked_hits: list[str] = Field(
+        default_factory=list, description="Collection requests intercepted, host and path."
+    )
+
+
 class Expectation(Model):
     """A fixture annotation (data-expect*), kept apart so rules can never read it."""
 
@@ -141,6 +158,7 @@ class Page(Model):
     forms: list[Form] = Field(default_factory=list)
     frames: list[Frame] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list, description="Sorted absolute link targets.")
+    tracking: Tracking = Field(default_factory=Tracking)
     expectations: PageExpectations = Field(default_factory=PageExpectations)
 
 
@@ -283,4 +301,9 @@ class Plan(Model):
     not_seen: list[str] = Field(
         description="Kinds that matter for this business type but were not found on any page."
     )
+    existing_tracking: Tracking = Field(
+        default_factory=Tracking,
+        description="Tracking found on the pages, merged; datalayer holds the event names pushed.",
+    )
+    measurement_id_source: Literal["option", "site", "placeholder"] = "placeholder"
     crawl_errors: list[CrawlError] = Field(default_factory=list)

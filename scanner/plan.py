@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from scanner.models import (
@@ -15,6 +16,7 @@ from scanner.models import (
     Plan,
     PlannedEvent,
     Site,
+    Tracking,
     Trigger,
 )
 from scanner.rules import KindPlan, RuleSet
@@ -28,6 +30,7 @@ ECOMMERCE_EVENTS = frozenset(
 # the address says what the link does wherever it appears.
 LINK_KINDS = frozenset({"phone_link", "email_link", "messaging_link"})
 PLACEHOLDER_MEASUREMENT_ID = "G-XXXXXXXXXX"
+DATALAYER_EVENT = re.compile(r'"event":"([^"]{1,80})"')
 
 
 def build_plan(
@@ -53,9 +56,13 @@ def build_plan(
     events.sort(
         key=lambda e: (PRIORITY_ORDER[e.priority], e.conversion != "macro", e.event, e.kind)
     )
+    existing = existing_tracking(site)
+    measurement_id, source = _measurement_id(site.settings.measurement_id, existing.ga4)
     return Plan(
         site=site.start_urls[0] if site.start_urls else "",
-        measurement_id=site.settings.measurement_id or PLACEHOLDER_MEASUREMENT_ID,
+        measurement_id=measurement_id,
+        measurement_id_source=source,
+        existing_tracking=existing,
         business_type=business,
         pages_scanned=len(site.pages),
         events=events,
@@ -177,6 +184,27 @@ def _trigger(
         Trigger(type="click", description=f"Click on (or inside) {css}", css_selector=css),
         {"click_text": "{{Click Text}}", "click_url": "{{Click URL}}", **extra},
     )
+
+
+def existing_tracking(site: Site) -> Tracking:
+    """The tracking of every page, merged; for the dataLayer, the event names pushed."""
+    merged: dict[str, set[str]] = defaultdict(set)
+    for page in site.pages:
+        for name, values in page.tracking.model_dump().items():
+            if name == "datalayer":
+                values = [m.group(1) for v in values if (m := DATALAYER_EVENT.search(v))]
+            merged[name].update(values)
+    return Tracking(**{name: sorted(values) for name, values in merged.items()})
+
+
+def _measurement_id(
+    given: str, found: list[str]
+) -> tuple[str, Literal["option", "site", "placeholder"]]:
+    if given:
+        return given, "option"
+    if len(found) == 1:
+        return found[0], "site"
+    return PLACEHOLDER_MEASUREMENT_ID, "placeholder"
 
 
 def _main_target(findings: list[Finding]) -> str:

@@ -288,6 +288,26 @@
     }
   }
 
+  // --- existing tracking: ids in script addresses and inline code, and the dataLayer ---
+  const scriptText = Array.from(document.scripts)
+    .map((s) => s.src || (s.textContent || "").slice(0, 50000)).join("\n");
+  const ids = (pattern, group = 0) => Array.from(new Set(
+    Array.from(scriptText.matchAll(pattern), (m) => m[group]))).sort();
+  const dataLayer = Array.isArray(window.dataLayer) ? window.dataLayer.slice(0, 50).map((item) => {
+    try {
+      return clean(JSON.stringify(item, (key, value) =>
+        (typeof value === "function" || value instanceof Node) ? undefined : value), 500);
+    } catch (e) { return "(not serialisable)"; }
+  }) : [];
+  const tracking = {
+    gtm: ids(/\bGTM-[A-Z0-9]{4,9}\b/g),
+    ga4: ids(/\bG-[A-Z0-9]{6,12}\b/g),
+    google_ads: ids(/\bAW-\d{6,12}\b/g),
+    universal_analytics: ids(/\bUA-\d{4,10}-\d{1,4}\b/g),
+    meta_pixel: ids(/fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})['"]/g, 1),
+    datalayer: dataLayer,
+  };
+
   const links = Array.from(new Set(Array.from(document.querySelectorAll("a[href], area[href]"))
     .map((a) => absolute(a.getAttribute("href"))).filter(Boolean))).sort();
 
@@ -300,6 +320,7 @@
     forms,
     frames,
     links,
+    tracking,
     expectations,
   };
 }

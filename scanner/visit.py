@@ -9,9 +9,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from playwright.async_api import BrowserContext, Error
+from playwright.async_api import BrowserContext, Error, Route
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from scanner.inventory import hit_label, is_hit, vendors
 from scanner.urls import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
@@ -66,8 +67,18 @@ def collector_source() -> str:
 
 
 async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
-    """Open `url` in a new tab, wait until it is ready, collect, close the tab."""
+    """Open `url` in a new tab, wait until it is ready, collect, close the tab.
+
+    Analytics hits the page tries to send are intercepted and recorded, never sent."""
     page = await context.new_page()
+    hits: list[str] = []
+
+    async def intercept(route: Route) -> None:
+        hits.append(hit_label(route.request.url))
+        with suppress(Error):
+            await route.abort("blockedbyclient")
+
+    await page.route(is_hit, intercept)
     try:
         try:
             response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
@@ -107,6 +118,8 @@ async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
             raise VisitError(
                 f"{url}: the page could not be read ({first_line(str(error))})."
             ) from None
+        scripts = [frame["src"] for frame in data["frames"] if frame["tag"] == "script"]
+        data["tracking"] |= {"vendors": vendors(scripts), "blocked_hits": sorted(set(hits))}
         return Loaded(normalise(page.url), response.status, redirects, data)
     finally:
         with suppress(Error):

@@ -24,6 +24,7 @@ PURE = {
     "matchers.py",
     "urls.py",
     "sitemaps.py",
+    "inventory.py",
 }
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from scanner.crawl import CrawlOptions, crawl
 from scanner.models import ScanSettings, Site
+from scanner.serve import serve_directory
+from tests.conftest import FIXTURES
 from tests.sites import Route, gzipped, page, serve
 
 pytestmark = pytest.mark.browser
@@ -180,3 +182,16 @@ def test_pages_load_in_parallel_and_the_record_does_not_depend_on_timing() -> No
     assert server.most_in_flight >= 2
     assert first.model_dump_json() == second.model_dump_json()
     assert len(first.pages) == 9
+
+
+def test_existing_tracking_is_inventoried_and_no_analytics_hit_is_sent() -> None:
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "tracking.html", depth=0, block_third_party=True)
+    tracking = site.pages[0].tracking
+    assert tracking.gtm == ["GTM-AB12CD3"]
+    assert tracking.ga4 == ["G-TEST123456"]
+    assert tracking.google_ads == ["AW-123456789"]
+    assert tracking.meta_pixel == ["123456789012345"]
+    assert tracking.vendors == ["Google Tag Manager", "Hotjar"]
+    assert tracking.blocked_hits == ["www.google-analytics.com/g/collect"]
+    assert any('"pageType":"landing"' in entry for entry in tracking.datalayer)

@@ -8,7 +8,18 @@ from typing import Any
 from scanner.classify import classify
 from scanner.detect import detect_business_type
 from scanner.gtm import container
-from scanner.models import Element, Finding, Form, FormField, Frame, Page, Plan, ScanSettings, Site
+from scanner.models import (
+    Element,
+    Finding,
+    Form,
+    FormField,
+    Frame,
+    Page,
+    Plan,
+    ScanSettings,
+    Site,
+    Tracking,
+)
 from scanner.plan import build_plan, page_path_regex
 from scanner.rules import RuleSet
 
@@ -105,3 +116,25 @@ def test_kinds_that_matter_but_were_not_seen_are_reported(rules: RuleSet) -> Non
     plan, _ = plan_for(site, rules)
     assert plan.business_type.type == "ecommerce"
     assert {"add_to_cart", "begin_checkout", "product_page"} <= set(plan.not_seen)
+
+
+def test_tracking_already_on_the_site_is_merged_and_its_ga4_id_used(rules: RuleSet) -> None:
+    tagged = Tracking(
+        gtm=["GTM-AAA1111"],
+        ga4=["G-SITE123456"],
+        datalayer=['{"event":"gtm.js"}', '{"event":"purchase","value":3}'],
+    )
+    site = Site(
+        start_urls=[f"{BASE}/"],
+        pages=[
+            page(f"{BASE}/", tracking=tagged),
+            page(f"{BASE}/b", tracking=Tracking(gtm=["GTM-AAA1111"], vendors=["Hotjar"])),
+        ],
+    )
+    plan, _ = plan_for(site, rules)
+    assert plan.existing_tracking.gtm == ["GTM-AAA1111"]
+    assert plan.existing_tracking.vendors == ["Hotjar"]
+    assert plan.existing_tracking.datalayer == ["gtm.js", "purchase"]
+    assert (plan.measurement_id, plan.measurement_id_source) == ("G-SITE123456", "site")
+    given = site.model_copy(update={"settings": ScanSettings(measurement_id="G-MINE123456")})
+    assert plan_for(given, rules)[0].measurement_id_source == "option"
