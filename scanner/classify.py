@@ -16,7 +16,11 @@ def classify(site: Site, rules: RuleSet) -> list[Finding]:
 
 
 def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
-    """Element, form and frame rules first; then page rules, which may ask what those found."""
+    """Element, form and frame rules first; then page rules, which may ask what those found.
+
+    A bot challenge or a login wall is not the site's content: it gets no findings."""
+    if page.obstacle:
+        return []
     fields = [field_types(form, rules) for form in page.forms]
     subjects: dict[str, list[Subject]] = {"element": [], "form": [], "frame": []}
     for element in page.elements:

@@ -124,6 +124,13 @@ crawl_options = [
     click.option(
         "--ignore-robots", is_flag=True, help="Do not obey robots.txt (a warning is printed)."
     ),
+    click.option(
+        "--consent",
+        type=click.Choice(["accept", "reject", "none"]),
+        default="accept",
+        show_default=True,
+        help="What to click on a cookie consent banner (tags often load only after accept).",
+    ),
     type_option,
     measurement_option,
     rules_option,

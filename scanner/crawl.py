@@ -58,6 +58,7 @@ class CrawlOptions:
     ignore_robots: bool = False
     sitemaps: bool = True
     retries: int = 2
+    consent: str = "accept"  # accept, reject or none: what to click on a consent banner
 
 
 @dataclass
@@ -224,7 +225,9 @@ async def _load(
         host_limits[host] = asyncio.Semaphore(1 if delay else options.concurrency)
     async with host_limits[host], limit:
         try:
-            return await load_with_retries(context, url, options.timeout_ms, options.retries)
+            return await load_with_retries(
+                context, url, options.timeout_ms, options.retries, options.consent
+            )
         except VisitError as error:
             return error
         finally:
@@ -256,7 +259,7 @@ def _record(
         **loaded.data,
     )
     state.pages[page.url] = page
-    return page
+    return None if page.obstacle else page  # a challenge or a login wall: links not followed
 
 
 async def _filter_request(route: Route, scope: Scope, options: CrawlOptions) -> None:

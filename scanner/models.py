@@ -152,6 +152,11 @@ class Page(Model):
     depth: int
     title: str = ""
     lang: str = ""
+    text_length: int = Field(0, description="Characters of visible text.")
+    obstacle: str = Field(
+        "", description="Why this is not the site's content (bot challenge, login wall), or ''."
+    )
+    consent: str = Field("", description="The consent banner button clicked, or ''.")
     meta: dict[str, str] = Field(default_factory=dict, description="og:type, generator...")
     jsonld_types: list[str] = Field(default_factory=list, description="Sorted schema.org types.")
     elements: list[Element] = Field(default_factory=list)
@@ -307,3 +312,6 @@ class Plan(Model):
     )
     measurement_id_source: Literal["option", "site", "placeholder"] = "placeholder"
     crawl_errors: list[CrawlError] = Field(default_factory=list)
+    obstacles: list[CrawlError] = Field(
+        default_factory=list, description="Pages behind a bot challenge or a login wall."
+    )

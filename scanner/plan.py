@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scanner.models import (
     BusinessTypeGuess,
+    CrawlError,
     Destinations,
     EnhancedMeasurement,
     Finding,
@@ -68,6 +69,7 @@ def build_plan(
         events=events,
         not_seen=[k for k in rules.kinds_that_matter(business.type) if k not in by_kind],
         crawl_errors=site.errors,
+        obstacles=[CrawlError(url=p.url, error=p.obstacle) for p in site.pages if p.obstacle],
     )
 
 

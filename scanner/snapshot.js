@@ -313,6 +313,7 @@
 
   return {
     title: clean(document.title),
+    text_length: (document.body && document.body.innerText || "").length,
     lang: clean(document.documentElement.getAttribute("lang"), 20),
     meta,
     jsonld_types: Array.from(jsonldTypes).sort(),

@@ -9,15 +9,18 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from playwright.async_api import BrowserContext, Error, Route
+from playwright.async_api import BrowserContext, Error, Page, Route
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from scanner.consent import BANNER_HINTS, BUTTON_WORDS, PLATFORM_BUTTONS
 from scanner.inventory import hit_label, is_hit, vendors
+from scanner.obstacles import obstacle
 from scanner.urls import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
 QUIET_MS, QUIET_LIMIT_MS = 300, 1_500  # DOM quiet window, and the most we wait for it
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+CHALLENGE_STATUS = frozenset({403, 429, 503})  # bot challenges answer with these: look first
 NETWORK_ERRORS = {
     "ERR_CONNECTION_REFUSED": "connection refused; is the server running and the address right?",
     "ERR_NAME_NOT_RESOLVED": "the host name does not resolve; check the address",
@@ -40,6 +43,39 @@ WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
   const cap = setTimeout(done, limit);
   function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(true); }
 })"""
+
+
+# Clicks the consent banner's accept or reject button: a known platform's, else a button whose
+# whole label is one of the words and which sits in an element that looks like a banner.
+DISMISS_CONSENT = """([selectors, words, hints]) => {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const label = (el) => (el.innerText || el.value || el.getAttribute("aria-label") || "")
+    .replace(/\\s+/g, " ").trim().slice(0, 80);
+  for (const selector of selectors) {
+    const el = document.querySelector(selector);
+    if (el && shown(el)) { el.click(); return `${label(el)} (${selector})`; }
+  }
+  const word = new RegExp("^(" + words.join("|") + ")[.!]?$", "i");
+  const banner = new RegExp(hints, "i");
+  const controls = document.querySelectorAll("button, [role=button], input[type=button], " +
+    "input[type=submit], a[href^='#'], a[href^='javascript']");
+  for (const el of controls) {
+    if (!shown(el) || !word.test(label(el))) continue;
+    let node = el.parentElement;
+    for (let depth = 0; node && depth < 8; node = node.parentElement, depth++) {
+      const names = `${node.id} ${typeof node.className === "string" ? node.className : ""}`;
+      const dialog = node.getAttribute("role") === "dialog" || node.getAttribute("aria-modal");
+      if (banner.test(names) || (dialog && banner.test((node.innerText || "").slice(0, 600)))) {
+        el.click();
+        return label(el);
+      }
+    }
+  }
+  return "";
+}"""
 
 
 @dataclass(frozen=True)
@@ -66,7 +102,7 @@ def collector_source() -> str:
     return files("scanner").joinpath("snapshot.js").read_text(encoding="utf-8")
 
 
-async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
+async def load(context: BrowserContext, url: str, timeout_ms: int, consent: str) -> Loaded:
     """Open `url` in a new tab, wait until it is ready, collect, close the tab.
 
     Analytics hits the page tries to send are intercepted and recorded, never sent."""
@@ -93,11 +129,12 @@ async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
             ) from None
         if response is None:
             raise VisitError(f"{url} gave no response.")
-        if response.status >= 400:
-            raise VisitError(
-                f"{url} answered HTTP {response.status}; check the address.",
-                transient=response.status in TRANSIENT_STATUS,
-            )
+        http_error = VisitError(
+            f"{url} answered HTTP {response.status}; check the address.",
+            transient=response.status in TRANSIENT_STATUS,
+        )
+        if response.status >= 400 and response.status not in CHALLENGE_STATUS:
+            raise http_error
         content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
         if content_type and content_type not in ("text/html", "application/xhtml+xml"):
             raise VisitError(
@@ -110,6 +147,7 @@ async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
             request = request.redirected_from
         with suppress(PlaywrightTimeout):
             await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
+        clicked = await _dismiss_consent(page, consent)
         with suppress(Error):
             await page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS])
         try:
@@ -118,12 +156,30 @@ async def load(context: BrowserContext, url: str, timeout_ms: int) -> Loaded:
             raise VisitError(
                 f"{url}: the page could not be read ({first_line(str(error))})."
             ) from None
+        data["consent"] = f"{consent}: {clicked}" if clicked else ""
+        frames = [frame["src"] for frame in data["frames"]]
+        data["obstacle"] = obstacle(
+            response.status, data["title"], url, page.url, frames, data["text_length"]
+        )
+        if response.status >= 400 and not data["obstacle"]:
+            raise http_error
         scripts = [frame["src"] for frame in data["frames"] if frame["tag"] == "script"]
         data["tracking"] |= {"vendors": vendors(scripts), "blocked_hits": sorted(set(hits))}
         return Loaded(normalise(page.url), response.status, redirects, data)
     finally:
         with suppress(Error):
             await page.close()
+
+
+async def _dismiss_consent(page: Page, consent: str) -> str:
+    """Click the consent banner's accept or reject button; what was clicked, or ''."""
+    if consent == "none":
+        return ""
+    arguments = [list(PLATFORM_BUTTONS[consent]), list(BUTTON_WORDS[consent]), BANNER_HINTS]
+    try:
+        return str(await page.evaluate(DISMISS_CONSENT, arguments))
+    except Error:
+        return ""  # the click navigated away or the page closed
 
 
 def network_message(url: str, error: str) -> str:
@@ -138,12 +194,12 @@ def first_line(text: str) -> str:
 
 
 async def load_with_retries(
-    context: BrowserContext, url: str, timeout_ms: int, retries: int
+    context: BrowserContext, url: str, timeout_ms: int, retries: int, consent: str
 ) -> Loaded:
     """`load`, tried again after 0.5 s, 1 s... when the error is transient."""
     for attempt in range(retries + 1):
         try:
-            return await load(context, url, timeout_ms)
+            return await load(context, url, timeout_ms, consent)
         except VisitError as error:
             if not error.transient or attempt == retries:
                 raise

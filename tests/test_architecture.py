@@ -25,6 +25,8 @@ PURE = {
     "urls.py",
     "sitemaps.py",
     "inventory.py",
+    "obstacles.py",
+    "consent.py",
 }
 
 

@@ -195,3 +195,28 @@ def test_existing_tracking_is_inventoried_and_no_analytics_hit_is_sent() -> None
     assert tracking.vendors == ["Google Tag Manager", "Hotjar"]
     assert tracking.blocked_hits == ["www.google-analytics.com/g/collect"]
     assert any('"pageType":"landing"' in entry for entry in tracking.datalayer)
+
+
+@pytest.mark.parametrize(
+    ("mode", "clicked"), [("accept", "Alle akzeptieren"), ("reject", "Alle ablehnen"), ("none", "")]
+)
+def test_consent_banners_are_dismissed_as_asked_and_the_click_recorded(
+    mode: str, clicked: str
+) -> None:
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "consent.html", depth=0, consent=mode)
+    page = site.pages[0]
+    assert page.consent == (f"{mode}: {clicked}" if clicked else "")
+    whatsapp = [e for e in page.elements if e.href.startswith("https://wa.me/")]
+    assert whatsapp[0].visible == (mode == "accept")  # content shown only after accepting
+
+
+def test_bot_challenges_are_reported_and_not_classified() -> None:
+    challenge = Route(
+        '<title>Just a moment...</title><p>Checking your browser</p><a href="tel:+1555">call</a>',
+        status=403,
+    )
+    with serve({"/": page("/shop"), "/shop": challenge}) as (base, _):
+        site = run(base + "/", depth=1)
+    (blocked,) = [p for p in site.pages if p.obstacle]
+    assert blocked.url.endswith("/shop") and blocked.obstacle.startswith("bot challenge")

@@ -1,0 +1,96 @@
+"""Consent banners (pure data): the buttons of common consent platforms, and the words of accept
+and reject buttons in many languages, which the crawler uses to dismiss a banner."""
+
+from __future__ import annotations
+
+PLATFORM_BUTTONS = {
+    "accept": (
+        "#onetrust-accept-btn-handler",
+        "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
+        "#CybotCookiebotDialogBodyButtonAccept",
+        "#didomi-notice-agree-button",
+        "[data-testid='uc-accept-all-button']",
+        ".qc-cmp2-summary-buttons button[mode='primary']",
+        "#truste-consent-button",
+        ".cmplz-btn.cmplz-accept",
+        ".cky-btn-accept",
+        ".osano-cm-accept-all",
+        ".iubenda-cs-accept-btn",
+        "#axeptio_btn_acceptAll",
+        ".cc-btn.cc-allow",
+    ),
+    "reject": (
+        "#onetrust-reject-all-handler",
+        "#CybotCookiebotDialogBodyButtonDecline",
+        "#didomi-notice-disagree-button",
+        "[data-testid='uc-deny-all-button']",
+        ".qc-cmp2-summary-buttons button[mode='secondary']",
+        "#truste-consent-required",
+        ".cmplz-btn.cmplz-deny",
+        ".cky-btn-reject",
+        ".osano-cm-denyAll",
+        ".iubenda-cs-reject-btn",
+        "#axeptio_btn_dismiss",
+        ".cc-btn.cc-deny",
+    ),
+}
+BUTTON_WORDS = {
+    "accept": (
+        "accept( all( cookies)?)?",
+        "allow( all)?( cookies)?",
+        "i agree",
+        "agree( and close)?",
+        "got it",
+        "ok(ay)?",
+        "alle akzeptieren",
+        "akzeptieren",
+        "alle zulassen",
+        "zustimmen",
+        "einverstanden",
+        "tout accepter",
+        "accepter( et fermer)?",
+        "j'accepte",
+        "aceptar( todo)?",
+        "aceptar todas",
+        "acepto",
+        "accetta( tutto| tutti)?",
+        "accetto",
+        "alles accepteren",
+        "accepteren",
+        "akkoord",
+        "aceitar( todos)?",
+        "concordo",
+        "zaakceptuj( wszystkie)?",
+        "godkänn alla",
+        "accepter alle",
+        "hyväksy kaikki",
+    ),
+    "reject": (
+        "reject( all)?( cookies)?",
+        "decline( all)?",
+        "refuse( all)?",
+        "deny",
+        "only (necessary|essential)( cookies)?",
+        "alle ablehnen",
+        "ablehnen",
+        "nur (notwendige|essenzielle)( cookies)?",
+        "tout refuser",
+        "refuser",
+        "continuer sans accepter",
+        "rechazar( todo| todas)?",
+        "rifiuta( tutto| tutti)?",
+        "alles weigeren",
+        "weigeren",
+        "rejeitar( todos)?",
+        "recusar",
+        "odrzuć( wszystkie)?",
+        "avvisa alla",
+        "afvis alle",
+        "hylkää kaikki",
+    ),
+}
+# Where a button must sit to count as a consent button found by its words.
+BANNER_HINTS = (
+    "cookie|consent|gdpr|cmp|privacy|datenschutz|rgpd|onetrust|didomi|cookiebot|usercentrics|"
+    "truste|cookieyes|osano|iubenda|axeptio|cookie-?law|cc-window"
+)
