@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 import click
 
 from scanner.crawl import CrawlOptions, crawl
-from scanner.errors import EXIT_INPUT, EXIT_SITE, ScannerError
+from scanner.errors import EXIT_INPUT, EXIT_SITE, EXIT_USAGE, ScannerError
 from scanner.models import BUSINESS_TYPES, ScanSettings, Site
 from scanner.pipeline import Analysis, analyze, read_site
 from scanner.render import write_outputs, write_site
 from scanner.resources import resource_dir
 from scanner.rules import RuleSet, load_rules
 from scanner.serve import serve_directory
+from scanner.urls import check_url
 
 MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
 DEMO_PORT = 8765
@@ -186,6 +187,11 @@ def _rules(settings: ScanSettings) -> RuleSet:
 )
 @with_crawl_options
 @click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the scan whose site.json is in OUT (after Ctrl-C, or with a larger budget).",
+)
+@click.option(
     "--block-third-party",
     is_flag=True,
     help="Block requests to other sites (tags, widgets, CDNs): faster, but pages may render less.",
@@ -196,11 +202,29 @@ def scan(
     business_type: str | None,
     measurement_id: str | None,
     rules_dir: Path | None,
+    resume: bool,
     **crawl_settings: Any,
 ) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
     settings = _settings(business_type, measurement_id, rules_dir, ScanSettings())
-    _scan_and_write(list(urls), out, CrawlOptions(**crawl_settings), settings)
+    previous = _previous_scan(list(urls), out) if resume else None
+    _scan_and_write(list(urls), out, CrawlOptions(**crawl_settings), settings, previous)
+
+
+def _previous_scan(urls: list[str], out: Path) -> Site | None:
+    """The record --resume continues: OUT/site.json, when it scanned the same start pages."""
+    if not (out / "site.json").exists():
+        click.echo(f"nothing to resume in {out}/; starting a new scan", err=True)
+        return None
+    previous = read_site(out / "site.json")
+    if sorted({check_url(url) for url in urls}) != previous.start_urls:
+        raise ScannerError(
+            f"{out}/site.json is a scan of other start pages ({', '.join(previous.start_urls)});"
+            " give the same URLs or another output directory.",
+            EXIT_USAGE,
+        )
+    click.echo(f"resuming: {len(previous.pages)} page(s) already scanned", err=True)
+    return previous
 
 
 @cli.command()
@@ -288,10 +312,14 @@ def rules_check(directory: Path | None) -> None:
 
 
 def _scan_and_write(
-    urls: list[str], out: Path, options: CrawlOptions, settings: ScanSettings
+    urls: list[str],
+    out: Path,
+    options: CrawlOptions,
+    settings: ScanSettings,
+    previous: Site | None = None,
 ) -> None:
     rule_set = _rules(settings)  # a broken rule pack fails before the crawl
-    result = crawl(urls, options, settings)
+    result = crawl(urls, options, settings, previous)
     site = result.site
     if result.interrupted and not site.pages:
         raise ScannerError("interrupted before any page was scanned; nothing written.", 130)
@@ -302,7 +330,11 @@ def _scan_and_write(
     click.echo(f"scanned {len(site.pages)} page(s); wrote {out}/", err=True)
     failed_starts = [e for e in site.errors if e.url in site.start_urls]
     if result.interrupted:
-        raise ScannerError(f"interrupted; what was gathered is in {out}/", 130)
+        raise ScannerError(
+            f"interrupted; what was gathered is in {out}/ (the same command with --resume "
+            "continues).",
+            130,
+        )
     if failed_starts:
         raise ScannerError(
             f"{failed_starts[0].error} The other pages were scanned and written to {out}/.",

@@ -84,30 +84,71 @@ class CrawlState:
     interrupted: bool = False
 
 
+class Progress:
+    """One line on a terminal: pages done and queued, errors, the page just loaded. Silent
+    when standard error is not a terminal (CI, pipes, files)."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.width = self.done = self.failed = 0
+
+    def show(self, state: CrawlState, url: str, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        if not self.enabled:
+            return
+        queued = len(state.attempted) - self.done
+        line = f"{self.done} done, {queued} queued, {self.failed} errors: {url}"[:110]
+        sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(line)
+
+    def close(self) -> None:
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
 @dataclass(frozen=True)
 class CrawlResult:
     site: Site
     interrupted: bool
 
 
-def crawl(start_urls: list[str], options: CrawlOptions, settings: ScanSettings) -> CrawlResult:
+def crawl(
+    start_urls: list[str],
+    options: CrawlOptions,
+    settings: ScanSettings,
+    resume: Site | None = None,
+) -> CrawlResult:
     """Crawl from the start URLs; failures are recorded in `Site.errors` and the crawl goes on;
-    Ctrl-C stops it and returns what was gathered."""
+    Ctrl-C stops it and returns what was gathered. With `resume`, the pages of that earlier
+    record are kept and the crawl goes on from them (its errors are tried again)."""
     starts = sorted({check_url(url) for url in start_urls})
     scope = Scope.of(
         starts, options.same_host, options.allowed_hosts, options.include, options.exclude
     )
     state = CrawlState()
+    for page in resume.pages if resume else []:
+        state.pages[page.url] = page
+        state.attempted.add(page.requested_url)
+        if page.depth > 0:
+            state.sampled[template(page.requested_url)] += 1
     if options.ignore_robots:
         print("warning: --ignore-robots: robots.txt rules are not obeyed", file=sys.stderr)
+    progress = Progress()
     try:
-        asyncio.run(_crawl(starts, scope, options, state))
+        asyncio.run(_crawl(starts, scope, options, state, progress))
     except KeyboardInterrupt:
         state.interrupted = True
+    finally:
+        progress.close()
     return CrawlResult(site=_site(starts, settings, options, state), interrupted=state.interrupted)
 
 
-async def _crawl(starts: list[str], scope: Scope, options: CrawlOptions, state: CrawlState) -> None:
+async def _crawl(
+    starts: list[str], scope: Scope, options: CrawlOptions, state: CrawlState, progress: Progress
+) -> None:
     async with open_browser(options.browser) as browser:
         probe = await browser.new_page()
         user_agent = (await probe.evaluate("navigator.userAgent")).replace(
@@ -121,7 +162,7 @@ async def _crawl(starts: list[str], scope: Scope, options: CrawlOptions, state: 
         )
         await context.route("**/*", lambda route: _filter_request(route, scope, options))
         try:
-            await _crawl_levels(context, starts, scope, options, state)
+            await _crawl_levels(context, starts, scope, options, state, progress)
         finally:
             with suppress(Error):  # after Ctrl-C the browser may already be gone
                 await context.close()
@@ -133,6 +174,7 @@ async def _crawl_levels(
     scope: Scope,
     options: CrawlOptions,
     state: CrawlState,
+    progress: Progress,
 ) -> None:
     host_limits: dict[str, asyncio.Semaphore] = {}
     limit = asyncio.Semaphore(options.concurrency)
@@ -143,14 +185,19 @@ async def _crawl_levels(
         sitemap_pages = await _sitemap_pages(context, starts, scope, state)
     else:
         sitemap_pages = []
-    while candidates and len(state.attempted) < options.max_pages:
+    while candidates:
         for origin in sorted({_origin(url) for url in candidates}):
             await _robots(context, origin, options, state)
         chosen = _choose(candidates, level, scope, options, state)
         loads = await asyncio.gather(
-            *(_load(context, url, options, state, limit, host_limits) for url in chosen)
+            *(_load(context, url, options, state, limit, host_limits, progress) for url in chosen)
         )
-        links: set[str] = set()
+        links = {  # what the pages of this level kept from an earlier run link to
+            normalise(link)
+            for page in list(state.pages.values())
+            if page.depth == level and not page.obstacle and page.requested_url not in chosen
+            for link in page.links
+        }
         for url, loaded in zip(chosen, loads, strict=True):
             page = _record(url, level, loaded, scope, state)
             if page is not None:
@@ -216,6 +263,7 @@ async def _load(
     state: CrawlState,
     limit: asyncio.Semaphore,
     host_limits: dict[str, asyncio.Semaphore],
+    progress: Progress,
 ) -> Loaded | VisitError:
     """Load one page within the global and the per-host limits, waiting out any Crawl-delay."""
     host = urlsplit(url).netloc
@@ -224,15 +272,17 @@ async def _load(
     if host not in host_limits:
         host_limits[host] = asyncio.Semaphore(1 if delay else options.concurrency)
     async with host_limits[host], limit:
+        result: Loaded | VisitError
         try:
-            return await load_with_retries(
+            result = await load_with_retries(
                 context, url, options.timeout_ms, options.retries, options.consent
             )
         except VisitError as error:
-            return error
-        finally:
-            if delay:
-                await asyncio.sleep(delay)
+            result = error
+        progress.show(state, url, failed=isinstance(result, VisitError))
+        if delay:
+            await asyncio.sleep(delay)
+        return result
 
 
 def _record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import signal
 import socket
 import subprocess
@@ -280,3 +281,30 @@ def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> No
     site = json.loads((tmp_path / "site.json").read_text())
     assert 1 <= len(site["pages"]) < 100
     assert (tmp_path / "plan.json").exists()
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+
+    with serve_directory(FIXTURES / "demo") as url:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scanner", "scan", url, "-o", str(tmp_path / "tty")],
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+        )
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=120)
+        os.close(leader)
+        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"))
+    assert process.returncode == 0
+    assert b" done, " in output and b" queued, " in output
+    assert " done, " not in piped.stderr

@@ -220,3 +220,27 @@ def test_bot_challenges_are_reported_and_not_classified() -> None:
         site = run(base + "/", depth=1)
     (blocked,) = [p for p in site.pages if p.obstacle]
     assert blocked.url.endswith("/shop") and blocked.obstacle.startswith("bot challenge")
+
+
+def test_a_resumed_crawl_ends_where_an_uninterrupted_one_does() -> None:
+    links = [f"/p{n}" for n in range(6)]
+    routes = {
+        "/": page(*links),
+        **{link: page(f"{link}/child") for link in links},
+        **{f"{link}/child": page() for link in links},
+    }
+    with serve(routes) as (base, server):
+        whole = run(base + "/", depth=2, max_pages=9, sample_per_template=0)
+        first = run(base + "/", depth=2, max_pages=4, sample_per_template=0)
+        before = server.hits.copy()
+        resumed = crawl(
+            [base + "/"],
+            CrawlOptions(depth=2, max_pages=9, sample_per_template=0),
+            ScanSettings(),
+            resume=first,
+        ).site
+        after = server.hits.copy()
+    assert [p.url for p in resumed.pages] == [p.url for p in whole.pages]
+    for kept in first.pages:  # the pages of the first run were not loaded again
+        path = kept.requested_url.removeprefix(base)
+        assert after[path] == before[path], path
