@@ -212,14 +212,29 @@
     };
   });
 
-  // --- clickable candidates ---
+  // --- clickable candidates, in the document and in open shadow roots ---
+  // A control inside a shadow root gets its host's selector: that is the element a click
+  // reaches at document level, where GTM listens.
+  const inShadow = [];
+  const walkShadows = (root, host) => {
+    for (const node of root.querySelectorAll("*")) {
+      if (node.shadowRoot) {
+        const outer = host || node;
+        for (const el of node.shadowRoot.querySelectorAll(CANDIDATES)) inShadow.push([el, outer]);
+        walkShadows(node.shadowRoot, outer);
+      }
+    }
+  };
+  walkShadows(document, null);
   const elements = [];
   const seen = new Set();
-  for (const el of document.querySelectorAll(CANDIDATES)) {
+  const candidates = [...Array.from(document.querySelectorAll(CANDIDATES), (el) => [el, null]),
+    ...inShadow];
+  for (const [el, host] of candidates) {
     if (seen.has(el) || el.closest("template")) continue;
     seen.add(el);
     const tag = el.tagName.toLowerCase();
-    const formEl = el.closest("form, [role=form], [role=search]");
+    const formEl = host ? null : el.closest("form, [role=form], [role=search]");
     elements.push({
       tag,
       text: accessibleName(el),
@@ -227,9 +242,9 @@
       attrs: attrsOf(el),
       href: tag === "a" ? absolute(el.getAttribute("href")) : "",
       visible: isVisible(el),
-      landmark: landmarkOf(el),
+      landmark: landmarkOf(host || el),
       form: formEl ? formEls.indexOf(formEl) : -1,
-      selector: selectorFor(el),
+      selector: host ? selectorFor(host) : selectorFor(el),
       snippet: snippetOf(el),
     });
   }

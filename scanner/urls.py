@@ -52,8 +52,9 @@ def check_url(url: str) -> str:
 
 
 def normalise(url: str) -> str:
-    """One address per page: lower-case scheme and host, no default port, no fragment, no
-    tracking parameters, query parameters sorted, an empty path as '/'."""
+    """One address per page: lower-case scheme and host, no default port, no fragment (except a
+    single-page app's hash route, #/pricing or #!/pricing), no tracking parameters, query
+    parameters sorted, an empty path as '/'."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -69,7 +70,8 @@ def normalise(url: str) -> str:
             if not TRACKING_PARAMETERS.match(key)
         )
     )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    route = parts.fragment if parts.fragment.startswith(("/", "!/")) else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, route))
 
 
 @cache

@@ -244,3 +244,14 @@ def test_a_resumed_crawl_ends_where_an_uninterrupted_one_does() -> None:
     for kept in first.pages:  # the pages of the first run were not loaded again
         path = kept.requested_url.removeprefix(base)
         assert after[path] == before[path], path
+
+
+def test_single_page_apps_links_made_by_scripts_hash_routes_and_shadow_roots() -> None:
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "app.html", depth=1)
+    urls = [p.url.removeprefix(base) for p in site.pages]
+    assert urls == ["app.html", "app.html#/contact", "app.html#/pricing"]
+    contact = site.pages[1]
+    assert any(e.href == "tel:+15550100" for e in contact.elements)
+    buy = next(e for e in site.pages[0].elements if e.text == "Add to cart")
+    assert buy.selector == "#buy"  # the shadow host: where GTM sees the click
