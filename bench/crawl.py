@@ -32,7 +32,7 @@ from playwright.async_api import async_playwright
 from scanner.browser import find_browser, launch_args
 from scanner.crawl import CrawlOptions, crawl
 from scanner.models import ScanSettings
-from scanner.serve import LocalServer, running
+from scanner.serve import LocalServer, reply, running
 from scanner.urls import template
 
 CATEGORIES = [f"category-{n}" for n in range(10)]
@@ -82,22 +82,15 @@ def serve_shop() -> Iterator[str]:
             path = urlsplit(self.path).path
             if path.startswith("/img/"):
                 time.sleep(0.05)
-                self._send(b"\x89PNG\r\n\x1a\n" + b"\0" * 2048, "image/png")
+                reply(self, b"\x89PNG\r\n\x1a\n" + b"\0" * 2048, "image/png")
             elif path in pages:
                 time.sleep(latency(path))
                 links = "".join(f'<a href="{link}">{link}</a> ' for link in pages[path])
                 images = "".join(f'<img src="/img/{path.strip("/")}-{n}.png">' for n in range(3))
                 body = f"<!doctype html><title>{path}</title><main>{images}{links}</main>"
-                self._send(body.encode(), "text/html; charset=utf-8")
+                reply(self, body.encode(), "text/html; charset=utf-8")
             else:
                 self.send_error(404)
-
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

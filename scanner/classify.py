@@ -72,6 +72,7 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
     if evidence is None:
         return None
     selector, text, snippet = _describe(subject)
+    item = subject.element or subject.form
     confidence = rule.confidence
     if subject.target == "form" and subject.form is not None and not subject.form.visible:
         confidence = round(confidence * HIDDEN_FORM_FACTOR, 2)
@@ -86,6 +87,7 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
         confidence=confidence,
         evidence=[rule.title, *dict.fromkeys(evidence)],
         snippet=snippet,
+        in_iframe=item is not None and item.landmark == "iframe",
     )
 
 

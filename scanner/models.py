@@ -43,6 +43,9 @@ Kind = Literal[
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
 BusinessType = Literal["ecommerce", "saas", "leadgen", "content", "local"]
+Priority = Literal["high", "medium", "low"]
+FunnelStage = Literal["awareness", "consideration", "conversion", "retention"]
+Conversion = Literal["micro", "macro"]
 BUSINESS_TYPES: tuple[str, ...] = BusinessType.__args__  # type: ignore[attr-defined]
 
 
@@ -62,7 +65,11 @@ class Element(Model):
     attrs: dict[str, str] = Field(default_factory=dict, description="Selected attributes.")
     href: str = Field("", description="Absolute link target for links, '' otherwise.")
     visible: bool = Field(description="Rendered with a non-empty box and not hidden by CSS.")
-    landmark: str = Field("", description="Closest landmark: nav, header, footer, main, aside.")
+    landmark: str = Field(
+        "",
+        description="Closest landmark: nav, header, footer, main, aside; iframe when inside "
+        "a same-origin iframe (the selector is then the iframe's).",
+    )
     form: int = Field(-1, description="Index into the page's forms when inside one, else -1.")
     selector: str = Field(description="A CSS selector that matches this element on its page.")
     snippet: str = Field(description="Opening tag and text, at most 300 characters.")
@@ -239,6 +246,7 @@ class Finding(Model):
     confidence: float = Field(ge=0, le=1)
     evidence: list[str] = Field(description="Which conditions of the rule matched.")
     snippet: str = ""
+    in_iframe: bool = Field(False, description="Inside a same-origin iframe of the page.")
 
 
 class BusinessTypeGuess(Model):
@@ -281,9 +289,9 @@ class PlannedEvent(Model):
     kind: Kind
     title: str
     why: str
-    priority: Literal["high", "medium", "low"]
-    funnel_stage: Literal["awareness", "consideration", "conversion", "retention"]
-    conversion: Literal["micro", "macro"]
+    priority: Priority
+    funnel_stage: FunnelStage
+    conversion: Conversion
     key_event: bool
     trigger: Trigger
     parameters: dict[str, str] = Field(description="GA4 parameter -> where its value comes from.")

@@ -101,10 +101,10 @@ def _event(
     positional: list[str] = []
     if target in ("element", "form"):
         selectors, positional = trigger_selectors(
-            crawl.controls, (f for f in findings if f.target == target)
+            crawl.controls, (f for f in findings if _target(f) == target)
         )
     else:
-        selectors = sorted({f.selector for f in findings if f.target == target})
+        selectors = sorted({f.selector for f in findings if _target(f) == target})
     trigger, parameters = _trigger(
         kind, settings.event, findings, ", ".join(selectors), target, crawl
     )
@@ -168,8 +168,10 @@ def _trigger(
         return (
             Trigger(
                 type="custom_event",
-                description=f"dataLayer event '{event}' pushed by the embedded player or widget's "
-                f"API ({css}); cross-origin frames are invisible to GTM's click triggers",
+                description=f"dataLayer event '{event}' pushed from inside the frame ({css}), "
+                "by the embedded player's or widget's API or by a GTM container in the framed "
+                "page; what happens inside a frame is invisible to the page's click and form "
+                "triggers",
             ),
             extra,
         )
@@ -212,11 +214,17 @@ def _measurement_id(
 def _main_target(findings: list[Finding]) -> str:
     """The target most findings of a kind have: a kind found on pages is planned as a page
     view; one found on forms as a submission; otherwise as a click (frames when only frames)."""
-    targets = {f.target for f in findings}
+    targets = {_target(f) for f in findings}
     for target in ("page", "form", "element"):
         if target in targets:
             return target
     return "frame"
+
+
+def _target(finding: Finding) -> str:
+    """Controls inside a same-origin iframe are planned like embeds: the page's GTM never sees
+    what happens inside a frame."""
+    return "frame" if finding.in_iframe else finding.target
 
 
 def page_path_regex(pages: list[str], site_pages: list[str]) -> str:

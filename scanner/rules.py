@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import EXIT_INPUT, ScannerError
 from scanner.matchers import Check, Compiler, RuleSyntaxError
-from scanner.models import KINDS, BusinessType, Kind
+from scanner.models import KINDS, BusinessType, Conversion, FunnelStage, Kind, Priority
 
 COMMON_PACK = "common"
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -70,9 +70,9 @@ class KindSettings(Spec):
     event: str | None = None
     title: str | None = None
     why: str | None = None
-    priority: Literal["high", "medium", "low"] | None = None
-    funnel_stage: Literal["awareness", "consideration", "conversion", "retention"] | None = None
-    conversion: Literal["micro", "macro"] | None = None
+    priority: Priority | None = None
+    funnel_stage: FunnelStage | None = None
+    conversion: Conversion | None = None
     key_event: bool | None = None
     meta: str | None = None
     google_ads: str | None = None
@@ -151,9 +151,9 @@ class KindPlan:
     event: str
     title: str
     why: str
-    priority: Literal["high", "medium", "low"]
-    funnel_stage: Literal["awareness", "consideration", "conversion", "retention"]
-    conversion: Literal["micro", "macro"]
+    priority: Priority
+    funnel_stage: FunnelStage
+    conversion: Conversion
     key_event: bool
     meta: str
     google_ads: str

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,23 @@ from scanner.errors import EXIT_USAGE, ScannerError
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for the scanner's own messages."""
+
+
+def reply(
+    handler: BaseHTTPRequestHandler,
+    body: bytes,
+    content_type: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Send a whole response from a request handler."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 class LocalServer(ThreadingHTTPServer):

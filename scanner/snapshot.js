@@ -180,7 +180,7 @@
   // --- forms ---
   const formEls = Array.from(document.querySelectorAll("form, [role=form], [role=search]"))
     .filter((f) => f.tagName === "FORM" || !f.closest("form"));
-  const forms = formEls.map((f) => {
+  const formRecord = (f) => {
     const controls = Array.from(f.querySelectorAll("input, select, textarea"))
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type));
     const submit = f.querySelector(
@@ -210,7 +210,8 @@
       landmark: landmarkOf(f),
       snippet: clean(openingTag(f), 300),
     };
-  });
+  };
+  const forms = formEls.map(formRecord);
 
   // --- clickable candidates, in the document and in open shadow roots ---
   // A control inside a shadow root gets its host's selector: that is the element a click
@@ -230,12 +231,9 @@
   const seen = new Set();
   const candidates = [...Array.from(document.querySelectorAll(CANDIDATES), (el) => [el, null]),
     ...inShadow];
-  for (const [el, host] of candidates) {
-    if (seen.has(el) || el.closest("template")) continue;
-    seen.add(el);
+  const elementRecord = (el, host, form) => {
     const tag = el.tagName.toLowerCase();
-    const formEl = host ? null : el.closest("form, [role=form], [role=search]");
-    elements.push({
+    return {
       tag,
       text: accessibleName(el),
       role: el.getAttribute("role") || "",
@@ -243,10 +241,33 @@
       href: tag === "a" ? absolute(el.getAttribute("href")) : "",
       visible: isVisible(el),
       landmark: landmarkOf(host || el),
-      form: formEl ? formEls.indexOf(formEl) : -1,
+      form,
       selector: host ? selectorFor(host) : selectorFor(el),
       snippet: snippetOf(el),
-    });
+    };
+  };
+  for (const [el, host] of candidates) {
+    if (seen.has(el) || el.closest("template")) continue;
+    seen.add(el);
+    const formEl = host ? null : el.closest("form, [role=form], [role=search]");
+    elements.push(elementRecord(el, host, formEl ? formEls.indexOf(formEl) : -1));
+  }
+
+  // --- same-origin iframes: their forms and controls, marked with landmark "iframe" and the
+  // iframe's selector (clicks inside a frame never reach the page's GTM) ---
+  for (const iframe of document.querySelectorAll("iframe")) {
+    let doc = null;
+    try { doc = iframe.contentDocument; } catch (e) { doc = null; }
+    if (!doc || !doc.body || !doc.body.children.length) continue;
+    const framed = (record) => ({...record, selector: selectorFor(iframe), landmark: "iframe"});
+    const frameForms = Array.from(doc.querySelectorAll("form"));
+    const offset = forms.length;
+    forms.push(...frameForms.map((f) => framed(formRecord(f))));
+    for (const el of doc.querySelectorAll(CANDIDATES)) {
+      const formEl = el.closest("form");
+      elements.push(framed(elementRecord(el, null,
+        formEl ? offset + frameForms.indexOf(formEl) : -1)));
+    }
   }
 
   // --- frames, media and external scripts (vendors: chat, scheduling, form builders) ---

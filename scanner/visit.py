@@ -148,8 +148,12 @@ async def load(context: BrowserContext, url: str, timeout_ms: int, consent: str)
         with suppress(PlaywrightTimeout):
             await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
         clicked = await _dismiss_consent(page, consent)
-        with suppress(Error):
-            await page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS])
+        # Bounded from here too: a page may have replaced setTimeout or MutationObserver.
+        with suppress(Error, asyncio.TimeoutError):
+            await asyncio.wait_for(
+                page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS]),
+                QUIET_LIMIT_MS / 1000 + 1,
+            )
         try:
             data = await page.evaluate(collector_source())
         except Error as error:
@@ -177,9 +181,9 @@ async def _dismiss_consent(page: Page, consent: str) -> str:
         return ""
     arguments = [list(PLATFORM_BUTTONS[consent]), list(BUTTON_WORDS[consent]), BANNER_HINTS]
     try:
-        return str(await page.evaluate(DISMISS_CONSENT, arguments))
-    except Error:
-        return ""  # the click navigated away or the page closed
+        return str(await asyncio.wait_for(page.evaluate(DISMISS_CONSENT, arguments), 5))
+    except (Error, asyncio.TimeoutError):
+        return ""  # the click navigated away, the page closed or it did not answer
 
 
 def network_message(url: str, error: str) -> str:
@@ -197,9 +201,13 @@ async def load_with_retries(
     context: BrowserContext, url: str, timeout_ms: int, retries: int, consent: str
 ) -> Loaded:
     """`load`, tried again after 0.5 s, 1 s... when the error is transient."""
+    # The whole visit has a deadline: scripts can keep a page from ever answering the collector.
+    deadline = timeout_ms / 1000 + LOAD_GRACE_MS / 1000 + QUIET_LIMIT_MS / 1000 + 10
     for attempt in range(retries + 1):
         try:
-            return await load(context, url, timeout_ms, consent)
+            return await asyncio.wait_for(load(context, url, timeout_ms, consent), deadline)
+        except asyncio.TimeoutError:
+            raise VisitError(f"{url} stopped responding (after {deadline:.0f} s).") from None
         except VisitError as error:
             if not error.transient or attempt == retries:
                 raise

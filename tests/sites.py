@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from scanner.serve import LocalServer, running
+from scanner.serve import LocalServer, reply, running
 
 
 @dataclass
@@ -66,13 +66,8 @@ def serve(routes: dict[str, Route]) -> Iterator[tuple[str, Site]]:
         def _answer(self, route: Route) -> None:
             time.sleep(route.delay)
             body = route.body.encode() if isinstance(route.body, str) else route.body
-            self.send_response(route.status)
-            self.send_header("Content-Type", route.content_type)
-            if route.location:
-                self.send_header("Location", route.location)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            headers = {"Location": route.location} if route.location else {}
+            reply(self, body, route.content_type, route.status, headers)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

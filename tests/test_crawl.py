@@ -7,6 +7,8 @@ import pytest
 
 from scanner.crawl import CrawlOptions, crawl
 from scanner.models import ScanSettings, Site
+from scanner.pipeline import analyze
+from scanner.rules import RuleSet
 from scanner.serve import serve_directory
 from tests.conftest import FIXTURES
 from tests.sites import Route, gzipped, page, serve
@@ -255,3 +257,20 @@ def test_single_page_apps_links_made_by_scripts_hash_routes_and_shadow_roots() -
     assert any(e.href == "tel:+15550100" for e in contact.elements)
     buy = next(e for e in site.pages[0].elements if e.text == "Add to cart")
     assert buy.selector == "#buy"  # the shadow host: where GTM sees the click
+
+
+def test_same_origin_iframes_are_read_and_planned_as_frames(rules: RuleSet) -> None:
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "framed.html", depth=0)
+    page = site.pages[0]
+    form = next(f for f in page.forms if f.landmark == "iframe")
+    assert form.selector == "#contact-frame"
+    analysis = analyze(site, rules)
+    lead = next(e for e in analysis.plan.events if e.kind == "contact_form")
+    assert lead.trigger.type == "custom_event" and "#contact-frame" in lead.trigger.description
+
+
+def test_a_page_that_replaces_its_timers_is_still_recorded() -> None:
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "patched-timers.html", depth=0)
+    assert site.errors == [] and site.pages[0].title == "A page that replaces its timers"
