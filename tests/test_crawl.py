@@ -274,3 +274,28 @@ def test_a_page_that_replaces_its_timers_is_still_recorded() -> None:
     with serve_directory(FIXTURES / "kinds") as base:
         site = run(base + "patched-timers.html", depth=0)
     assert site.errors == [] and site.pages[0].title == "A page that replaces its timers"
+
+
+def test_a_redirect_chain_is_recorded_hop_by_hop() -> None:
+    with serve(
+        {
+            "/": page("/a"),
+            "/a": Route(status=301, location="/b"),
+            "/b": Route(status=302, location="/c"),
+            "/c": page(),
+        }
+    ) as (base, _):
+        site = run(base + "/", depth=1)
+    final = next(p for p in site.pages if p.url.endswith("/c"))
+    assert final.redirects == [base + "/a", base + "/b"]
+
+
+def test_other_hosts_are_crawled_only_when_allowed() -> None:
+    routes = {"/": page(), "/elsewhere": page()}
+    with serve(routes) as (base, _):
+        other = base.replace("127.0.0.1", "localhost")  # another site, on this machine
+        routes["/"] = page(f"{other}/elsewhere")
+        alone = run(base + "/", depth=1)
+        allowed = run(base + "/", depth=1, allowed_hosts=("localhost",))
+    assert [p.url for p in alone.pages] == [base + "/"]
+    assert [p.url for p in allowed.pages] == [base + "/", f"{other}/elsewhere"]
