@@ -174,7 +174,7 @@ def evaluate_products(shared: Path, rules: Any, show: bool, cache: Path | None) 
     pages = {
         pid: (shared / "products" / f"{pid}.html.gz", item["url"]) for pid, item in truth.items()
     }
-    crawled, seconds = crawl_pages(pages, cache and cache / "products.json")
+    crawled, _ = crawl_pages(pages, cache and cache / "products.json")
     product_pages = buy_controls = in_stock = 0
     for pid, item in sorted(truth.items()):
         page = crawled.get(pid)
@@ -193,7 +193,6 @@ def evaluate_products(shared: Path, rules: Any, show: bool, cache: Path | None) 
         "product_pages": product_pages,
         "in_stock": in_stock,
         "buy_controls": buy_controls,
-        "crawl_seconds": seconds,
     }
 
 
@@ -202,7 +201,7 @@ def evaluate_articles(shared: Path, rules: Any, show: bool, cache: Path | None) 
     pages = {
         aid: (shared / "articles" / f"{aid}.html.gz", item["url"]) for aid, item in urls.items()
     }
-    crawled, seconds = crawl_pages(pages, cache and cache / "articles.json")
+    crawled, _ = crawl_pages(pages, cache and cache / "articles.json")
     false_shopping: Counter[str] = Counter()
     newsletters = 0
     for aid, page in sorted(crawled.items()):
@@ -217,7 +216,6 @@ def evaluate_articles(shared: Path, rules: Any, show: bool, cache: Path | None) 
         "crawled": len(crawled),
         "false_shopping": false_shopping,
         "newsletters": newsletters,
-        "crawl_seconds": seconds,
     }
 
 

@@ -73,34 +73,40 @@ rules_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory of rule packs that add to or replace the bundled ones (same file name).",
 )
+
+
+def _number_option(
+    flag: str, field: str, low: int, high: int | None, help_text: str
+) -> Callable[[F], F]:
+    """A whole-number crawl option whose default is CrawlOptions' own."""
+    return click.option(
+        flag,
+        field,
+        default=getattr(CrawlOptions(), field),
+        show_default=True,
+        type=click.IntRange(low, high),
+        help=help_text,
+    )
+
+
 crawl_options = [
-    click.option(
-        "--max-pages",
-        default=20,
-        show_default=True,
-        type=click.IntRange(1),
-        help="Stop after this many pages.",
-    ),
-    click.option(
+    _number_option("--max-pages", "max_pages", 1, None, "Stop after this many pages."),
+    _number_option(
         "--depth",
-        default=2,
-        show_default=True,
-        type=click.IntRange(0),
-        help="How many links away from the start pages to go (0: only them).",
+        "depth",
+        0,
+        None,
+        "How many links away from the start pages to go (0: only them).",
     ),
-    click.option(
-        "--concurrency",
-        default=4,
-        show_default=True,
-        type=click.IntRange(1, 16),
-        help="Pages loaded at once (also the most per host).",
+    _number_option(
+        "--concurrency", "concurrency", 1, 16, "Pages loaded at once (also the most per host)."
     ),
-    click.option(
+    _number_option(
         "--sample-per-template",
-        default=3,
-        show_default=True,
-        type=click.IntRange(0),
-        help="Pages crawled per URL template such as /products/<slug> (0: no sampling).",
+        "sample_per_template",
+        0,
+        None,
+        "Pages crawled per URL template such as /products/<slug> (0: no sampling).",
     ),
     click.option("--same-host", is_flag=True, help="Stay on the start host (default: same site)."),
     click.option(
@@ -128,7 +134,7 @@ crawl_options = [
     click.option(
         "--consent",
         type=click.Choice(["accept", "reject", "none"]),
-        default="accept",
+        default=CrawlOptions().consent,
         show_default=True,
         help="What to click on a cookie consent banner (tags often load only after accept).",
     ),

@@ -61,18 +61,7 @@ class Compiler:
     def block(self, spec: Any, where: str) -> Check:
         if not isinstance(spec, dict) or not spec:
             raise RuleSyntaxError(f"{where}: a match block must be a non-empty mapping")
-        checks = [self.matcher(key, value, f"{where}.{key}") for key, value in spec.items()]
-
-        def all_of(subject: Subject) -> list[str] | None:
-            evidence: list[str] = []
-            for check in checks:
-                found = check(subject)
-                if found is None:
-                    return None
-                evidence.extend(found)
-            return evidence
-
-        return all_of
+        return _every([self.matcher(key, value, f"{where}.{key}") for key, value in spec.items()])
 
     def matcher(self, key: str, value: Any, where: str) -> Check:
         builders: dict[str, Callable[[Any, str], Check]] = {
@@ -111,30 +100,10 @@ class Compiler:
         return [self.block(item, f"{where}[{i}]") for i, item in enumerate(value)]
 
     def _any(self, value: Any, where: str) -> Check:
-        blocks = self._blocks(value, where)
-
-        def check(subject: Subject) -> list[str] | None:
-            for block in blocks:
-                found = block(subject)
-                if found is not None:
-                    return found
-            return None
-
-        return check
+        return _first(self._blocks(value, where))
 
     def _all(self, value: Any, where: str) -> Check:
-        blocks = self._blocks(value, where)
-
-        def check(subject: Subject) -> list[str] | None:
-            evidence: list[str] = []
-            for block in blocks:
-                found = block(subject)
-                if found is None:
-                    return None
-                evidence.extend(found)
-            return evidence
-
-        return check
+        return _every(self._blocks(value, where))
 
     def _not(self, value: Any, where: str) -> Check:
         block = self.block(value, where)
@@ -340,6 +309,34 @@ class Compiler:
             return re.compile(source, re.IGNORECASE)
         except re.error as error:
             raise RuleSyntaxError(f"{where}: invalid regular expression ({error})") from None
+
+
+def _every(checks: list[Check]) -> Check:
+    """Holds when every check holds; the evidence of all of them."""
+
+    def check(subject: Subject) -> list[str] | None:
+        evidence: list[str] = []
+        for one in checks:
+            found = one(subject)
+            if found is None:
+                return None
+            evidence.extend(found)
+        return evidence
+
+    return check
+
+
+def _first(checks: list[Check]) -> Check:
+    """Holds when one check holds; the evidence of the first that does."""
+
+    def check(subject: Subject) -> list[str] | None:
+        for one in checks:
+            found = one(subject)
+            if found is not None:
+                return found
+        return None
+
+    return check
 
 
 def _strings(value: Any, where: str) -> list[str]:

@@ -268,13 +268,10 @@ def _path(url: str) -> str:
 
 def _drop_duplicate_page_events(events: list[PlannedEvent]) -> list[PlannedEvent]:
     """When a page view and a click send the same event (view_cart, begin_checkout), keep the
-    page view: it also counts visitors who got there without that click, and never twice."""
+    page view: it also counts visitors who got there without that click, and never twice.
+    Form submissions are kept: they are the conversion, not a way to a page."""
     page_events = {e.event for e in events if e.trigger.type == "page_view"}
-    return [
-        e
-        for e in events
-        if e.trigger.type == "page_view" or e.event not in page_events or e.event == "generate_lead"
-    ]
+    return [e for e in events if e.trigger.type != "click" or e.event not in page_events]
 
 
 def _limitations(event: str, trigger: Trigger, positional: list[str]) -> str:

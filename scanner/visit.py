@@ -203,7 +203,8 @@ async def load_with_retries(
     """`load`, tried again after 0.5 s, 1 s... when the error is transient."""
     # The whole visit has a deadline: scripts can keep a page from ever answering the collector.
     deadline = timeout_ms / 1000 + LOAD_GRACE_MS / 1000 + QUIET_LIMIT_MS / 1000 + 10
-    for attempt in range(retries + 1):
+    attempt = 0
+    while True:
         try:
             return await asyncio.wait_for(load(context, url, timeout_ms, consent), deadline)
         except asyncio.TimeoutError:
@@ -211,5 +212,5 @@ async def load_with_retries(
         except VisitError as error:
             if not error.transient or attempt == retries:
                 raise
-            await asyncio.sleep(0.5 * 2**attempt)
-    raise AssertionError("unreachable")
+        await asyncio.sleep(0.5 * 2**attempt)
+        attempt += 1
