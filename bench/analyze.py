@@ -1,8 +1,9 @@
-"""Time the stages after the crawl on a 200-page site: classify, detect, plan and GTM.
+"""Time the stages after the crawl on a 200-page site: classify, the whole analysis (classify,
+business type, plan) and the outputs (findings.json, plan.json, plan.md, the GTM container).
 
-Crawls the bundled demo shop once (real Chromium, 127.0.0.1), copies its pages under new
-addresses until the site has `--pages` pages, then times `analyze` over several runs and
-reports peak Python memory.
+Takes the recorded crawl of the bundled demo shop (tests/golden/demo/site.json, what
+`scanner demo` crawls), copies its pages under new addresses until the site has `--pages`
+pages, then times each stage over several runs and reports peak Python memory.
 
     python -m bench.analyze [--pages 200] [--runs 5]
 """
@@ -13,19 +14,20 @@ import argparse
 import statistics
 import time
 import tracemalloc
+from pathlib import Path
 
-from scanner.classify import classify
-from scanner.crawl import CrawlOptions, crawl
-from scanner.models import ScanSettings, Site
-from scanner.pipeline import analyze
+from scanner.analysis import analyze
+from scanner.analysis.classify import classify
+from scanner.analysis.rules import load_rules
+from scanner.models import Analysis, AnalysisOptions, Site, read_site
+from scanner.outputs.registry import ANALYSIS_OUTPUTS
 from scanner.resources import resource_dir
-from scanner.rules import load_rules
-from scanner.serve import serve_directory
+
+RECORDED_DEMO = Path(__file__).resolve().parents[1] / "tests" / "golden" / "demo" / "site.json"
 
 
 def grown_site(pages: int) -> Site:
-    with serve_directory(resource_dir("fixtures/demo")) as url:
-        site = crawl([url], CrawlOptions(max_pages=40, block_third_party=True), ScanSettings()).site
+    site = read_site(RECORDED_DEMO)
     copies = []
     for index in range(pages):
         page = site.pages[index % len(site.pages)]
@@ -43,16 +45,20 @@ def main() -> None:
     rules = load_rules(resource_dir("rules"))
     elements = sum(len(p.elements) + len(p.forms) + len(p.frames) for p in site.pages)
 
-    classify_times, analyze_times = [], []
+    options = AnalysisOptions()
+    classify_times, analyze_times, output_times = [], [], []
     for _ in range(args.runs):
         started = time.perf_counter()
         findings = classify(site, rules)
         classify_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        result = analyze(site, rules)
+        result = analyze(site, options, rules)
         analyze_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        render_outputs(result)
+        output_times.append(time.perf_counter() - started)
     tracemalloc.start()
-    analyze(site, rules)
+    render_outputs(analyze(site, options, rules))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
@@ -65,10 +71,18 @@ def main() -> None:
         f"({len(site.pages) / statistics.median(classify_times):.0f} pages/s)"
     )
     print(
-        f"analyze (classify + detect + plan + gtm): median "
+        f"analysis (classify + business type + plan): median "
         f"{statistics.median(analyze_times):.2f} s over {args.runs} runs"
     )
-    print(f"peak Python memory during analyze: {peak / 2**20:.1f} MiB")
+    print(
+        f"outputs ({', '.join(o.name for o in ANALYSIS_OUTPUTS)}): median "
+        f"{statistics.median(output_times):.2f} s"
+    )
+    print(f"peak Python memory during analysis and outputs: {peak / 2**20:.1f} MiB")
+
+
+def render_outputs(analysis: Analysis) -> list[str]:
+    return [output.render(analysis) for output in ANALYSIS_OUTPUTS]
 
 
 if __name__ == "__main__":

@@ -29,11 +29,10 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import async_playwright
 
-from scanner.browser import find_browser, launch_args
 from scanner.crawl import CrawlOptions, crawl
-from scanner.models import ScanSettings
+from scanner.crawl.browser import find_browser, launch_args
+from scanner.crawl.scope import template
 from scanner.serve import LocalServer, reply, running
-from scanner.urls import template
 
 CATEGORIES = [f"category-{n}" for n in range(10)]
 PRODUCTS = [f"product-{n}-handmade-item" for n in range(200)]
@@ -189,7 +188,7 @@ def main() -> None:
         )
         measure(
             f"scanner crawler (concurrency {args.concurrency}, no sampling)",
-            lambda: len(crawl([url], options, ScanSettings()).site.pages),
+            lambda: len(crawl([url], options).site.pages),
         )
         budget = max(1, total // 10)
         for sample in (3, 0):
@@ -201,7 +200,6 @@ def main() -> None:
                     concurrency=args.concurrency,
                     sample_per_template=sample,
                 ),
-                ScanSettings(),
             ).site
             reached = {template(page.url) for page in site.pages}
             label = f"sampling {sample} per template" if sample else "no sampling"

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from scanner.classify import classify_page
+from scanner.analysis.classify import classify_page
+from scanner.analysis.rules import load_rules
 from scanner.crawl import CrawlOptions, crawl
-from scanner.models import Finding, Page, ScanSettings
-from scanner.pipeline import read_site
-from scanner.render import to_json
+from scanner.models import Finding, Page, read_site
+from scanner.outputs.text import json_text
 from scanner.resources import resource_dir
-from scanner.rules import load_rules
 from scanner.serve import LocalServer, reply, running
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,11 +98,11 @@ def crawl_pages(
             max_pages=len(urls), depth=0, block_third_party=True, timeout_ms=15_000
         )
         started = time.perf_counter()
-        site = crawl(sorted(urls), options, ScanSettings()).site
+        site = crawl(sorted(urls), options).site
         seconds = time.perf_counter() - started
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(to_json(site.model_dump(mode="json")), encoding="utf-8")
+        cache.write_text(json_text(site.model_dump(mode="json")), encoding="utf-8")
     return _by_id(site.pages, pages), seconds
 
 

@@ -1,19 +1,38 @@
-"""The one exception type users see: a short sentence saying what went wrong and what to do."""
+"""The errors the library raises: each is a sentence saying what went wrong and what to do.
+
+Only the command line turns them into exit codes and terminal lines (scanner/cli).
+"""
 
 from __future__ import annotations
-
-# Exit codes, documented in the README.
-EXIT_OK = 0
-EXIT_USAGE = 2  # a malformed argument, such as a URL that is not one (click uses 2 too)
-EXIT_SITE = 3  # the site could not be scanned (bad URL, refused, HTTP error, not HTML)
-EXIT_INPUT = 4  # an input file is unreadable or invalid (site.json, rule pack)
-EXIT_BROWSER = 5  # no usable browser
 
 
 class ScannerError(Exception):
     """An error caused by the input or the environment, reported without a traceback."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.exit_code = exit_code
+
+
+class BadArgument(ScannerError):
+    """A malformed argument: a URL that is not one, a bad pattern or ID, a port in use."""
+
+
+class SiteUnavailable(ScannerError):
+    """The site could not be scanned: no page could be loaded, or a start page failed."""
+
+
+class BadInput(ScannerError):
+    """An input file is unreadable or invalid: a site.json, a rule pack."""
+
+
+class OutputNotWritable(ScannerError):
+    """The output directory cannot be written."""
+
+
+class BrowserUnavailable(ScannerError):
+    """No usable browser was found, or it would not start."""
+
+
+class Interrupted(ScannerError):
+    """Stopped by Ctrl-C."""

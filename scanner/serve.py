@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import EXIT_USAGE, ScannerError
+from scanner.errors import BadArgument
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -66,10 +66,9 @@ def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
     try:
         server = LocalServer(("127.0.0.1", port), handler)
     except OSError as error:
-        raise ScannerError(
+        raise BadArgument(
             f"Cannot serve the demo site on 127.0.0.1:{port} ({error.strerror}); "
-            "choose another port with --port.",
-            EXIT_USAGE,
+            "choose another port with --port."
         ) from None
     with running(server) as url:
         yield url

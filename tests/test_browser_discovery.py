@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.browser import INSTALL_HINT, find_browser
-from scanner.errors import ScannerError
+from scanner.crawl.browser import INSTALL_HINT, find_browser
+from scanner.errors import BrowserUnavailable
 
 
 def which_from(available: dict[str, str]) -> Callable[[str], str | None]:
@@ -54,13 +54,12 @@ def test_path_comes_last(name: str) -> None:
 
 
 def test_nothing_found_says_what_to_install() -> None:
-    with pytest.raises(ScannerError) as raised:
+    with pytest.raises(BrowserUnavailable) as raised:
         find_browser(None, {}, None, which_from({}))
     assert raised.value.message == INSTALL_HINT
     assert "apt-get install chromium" in INSTALL_HINT and "playwright install" in INSTALL_HINT
-    assert raised.value.exit_code == 5
 
 
 def test_a_named_browser_that_does_not_exist_is_an_error() -> None:
-    with pytest.raises(ScannerError, match="does not exist"):
+    with pytest.raises(BrowserUnavailable, match="does not exist"):
         find_browser("/no/such/browser", {}, None, which_from({}))

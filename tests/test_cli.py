@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import signal
 import socket
 import subprocess
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
 from scanner.serve import serve_directory
 from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
+from tests.golden import GOLDEN, RECORDED_HOST
 
-OUTPUTS = ("site.json", "findings.json", "plan.json", "plan.md", "gtm-container.json")
-pytestmark = pytest.mark.browser
+OUTPUTS = [output.name for output in SCAN_OUTPUTS]
+browser = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +39,7 @@ def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
         yield url, first, second
 
 
+@browser
 def test_scan_writes_every_output(demo_scan: tuple[str, Path, Path]) -> None:
     _, out, _ = demo_scan
     for name in OUTPUTS:
@@ -55,29 +59,40 @@ def test_scan_writes_every_output(demo_scan: tuple[str, Path, Path]) -> None:
         assert 0 <= finding["confidence"] <= 1 and finding["evidence"]
 
 
+@browser
 def test_two_scans_of_the_same_site_are_byte_identical(demo_scan: tuple[str, Path, Path]) -> None:
     _, first, second = demo_scan
     for name in OUTPUTS:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(
-    demo_scan: tuple[str, Path, Path], tmp_path: Path
-) -> None:
-    _, out, _ = demo_scan
-    result = run_cli("analyze", str(out / "site.json"), "-o", str(tmp_path))
+def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(tmp_path: Path) -> None:
+    result = run_cli("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for name in OUTPUTS[1:]:
-        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(o.name for o in ANALYSIS_OUTPUTS)
+    for output in ANALYSIS_OUTPUTS:
+        assert (tmp_path / output.name).read_bytes() == (GOLDEN / "demo" / output.name).read_bytes()
 
 
-def test_analyze_can_force_a_type_and_a_measurement_id(
-    demo_scan: tuple[str, Path, Path], tmp_path: Path
-) -> None:
-    _, out, _ = demo_scan
+def test_analyze_reads_a_site_json_of_the_first_schema_version(tmp_path: Path) -> None:
+    """Scans made before annotations moved out of the pages still replay."""
+    site = json.loads((GOLDEN / "demo" / "site.json").read_text())
+    by_url = {item.pop("url"): item for item in site.pop("annotations")}
+    empty = {"page": [], "page_not": [], "business_type": "", "elements": []}
+    for page in site["pages"]:
+        page["expectations"] = by_url.get(page["url"], empty)
+    site["schema_version"] = 1
+    (tmp_path / "site.json").write_text(json.dumps(site))
+    result = run_cli("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    golden_plan = (GOLDEN / "demo" / "plan.json").read_bytes()
+    assert (tmp_path / "out" / "plan.json").read_bytes() == golden_plan
+
+
+def test_analyze_can_force_a_type_and_a_measurement_id(tmp_path: Path) -> None:
     result = run_cli(
         "analyze",
-        str(out / "site.json"),
+        str(GOLDEN / "demo" / "site.json"),
         "-o",
         str(tmp_path),
         "--type",
@@ -96,23 +111,19 @@ def test_analyze_can_force_a_type_and_a_measurement_id(
     assert "G-ABC1234567" in (tmp_path / "gtm-container.json").read_text()
 
 
-def test_plan_md_is_rendered_from_the_plan(demo_scan: tuple[str, Path, Path]) -> None:
-    _, out, _ = demo_scan
-    markdown = (out / "plan.md").read_text()
-    plan = json.loads((out / "plan.json").read_text())
-    assert markdown.startswith(f"# Tracking plan for {plan['site']}")
-    for event in plan["events"]:
-        assert f"`{event['event']}`" in markdown
-
-
-def test_demo_command_serves_and_scans_the_bundled_shop(tmp_path: Path) -> None:
+@browser
+def test_demo_command_writes_the_golden_files(tmp_path: Path) -> None:
+    """`./run demo` gives exactly tests/golden/demo (which is served on port 8765)."""
     result = run_cli("demo", "-o", str(tmp_path), "--port", "0")
     assert result.returncode == 0, result.stderr
-    assert "serving the demo site on http://127.0.0.1:" in result.stderr
+    served = re.search(r"serving the demo site on http://(127\.0\.0\.1:\d+)/", result.stderr)
+    assert served, result.stderr
     for name in OUTPUTS:
-        assert (tmp_path / name).exists()
+        text = (tmp_path / name).read_text().replace(served.group(1), RECORDED_HOST)
+        assert text == (GOLDEN / "demo" / name).read_text(), name
 
 
+@browser
 def test_depth_zero_scans_exactly_the_given_pages(tmp_path: Path) -> None:
     with serve_directory(FIXTURES / "demo") as url:
         result = run_cli(
@@ -143,6 +154,7 @@ def test_malformed_url(url: str, tmp_path: Path) -> None:
     assert_clean_error(run_cli("scan", url, "-o", str(tmp_path)), 2, url)
 
 
+@browser
 def test_refused_connection(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -152,6 +164,7 @@ def test_refused_connection(tmp_path: Path) -> None:
     assert not (tmp_path / "site.json").exists()
 
 
+@browser
 def test_non_html_start_page(tmp_path: Path) -> None:
     root = tmp_path / "www"
     root.mkdir()
@@ -161,12 +174,14 @@ def test_non_html_start_page(tmp_path: Path) -> None:
     assert_clean_error(result, 3, "not an HTML page", "application/json")
 
 
+@browser
 def test_http_error_on_start_page(tmp_path: Path) -> None:
     with serve_directory(FIXTURES / "demo") as url:
         result = run_cli("scan", url + "no-such-page.html", "-o", str(tmp_path))
     assert_clean_error(result, 3, "HTTP 404")
 
 
+@browser
 def test_one_failing_start_url_keeps_the_others(tmp_path: Path) -> None:
     with serve_directory(FIXTURES / "demo") as url:
         result = run_cli(
@@ -201,6 +216,13 @@ def test_unreadable_site_json(tmp_path: Path) -> None:
     assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "cannot be read")
 
 
+def test_unwritable_output_directory(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_cli("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(blocker / "out"))
+    assert_clean_error(result, 4, "cannot write to")
+
+
 def test_invalid_measurement_id(tmp_path: Path) -> None:
     result = run_cli(
         "scan", "http://127.0.0.1:9/", "-o", str(tmp_path), "--measurement-id", "UA-12345-1"
@@ -231,6 +253,7 @@ def test_no_browser_anywhere(tmp_path: Path) -> None:
     assert_clean_error(result, 5, "apt-get install chromium", "playwright install")
 
 
+@browser
 def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> None:
     """A slow site of linked pages; SIGINT arrives mid-crawl, as Ctrl-C would."""
 
@@ -283,6 +306,7 @@ def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> No
     assert (tmp_path / "plan.json").exists()
 
 
+@browser
 def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
 
     with serve_directory(FIXTURES / "demo") as url:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from scanner.analysis import analyze
+from scanner.analysis.rules import RuleSet
 from scanner.crawl import CrawlOptions, crawl
-from scanner.models import ScanSettings, Site
-from scanner.pipeline import analyze
-from scanner.rules import RuleSet
+from scanner.models import AnalysisOptions, Site
 from scanner.serve import serve_directory
 from tests.conftest import FIXTURES
 from tests.sites import Route, gzipped, page, serve
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def run(url: str, **options: object) -> Site:
-    return crawl([url], CrawlOptions(**options), ScanSettings()).site  # type: ignore[arg-type]
+    return crawl([url], CrawlOptions(**options)).site  # type: ignore[arg-type]
 
 
 def paths(site: Site, base: str) -> list[str]:
@@ -236,10 +236,7 @@ def test_a_resumed_crawl_ends_where_an_uninterrupted_one_does() -> None:
         first = run(base + "/", depth=2, max_pages=4, sample_per_template=0)
         before = server.hits.copy()
         resumed = crawl(
-            [base + "/"],
-            CrawlOptions(depth=2, max_pages=9, sample_per_template=0),
-            ScanSettings(),
-            resume=first,
+            [base + "/"], CrawlOptions(depth=2, max_pages=9, sample_per_template=0), resume=first
         ).site
         after = server.hits.copy()
     assert [p.url for p in resumed.pages] == [p.url for p in whole.pages]
@@ -265,9 +262,9 @@ def test_same_origin_iframes_are_read_and_planned_as_frames(rules: RuleSet) -> N
     page = site.pages[0]
     form = next(f for f in page.forms if f.landmark == "iframe")
     assert form.selector == "#contact-frame"
-    analysis = analyze(site, rules)
+    analysis = analyze(site, AnalysisOptions(), rules)
     lead = next(e for e in analysis.plan.events if e.kind == "contact_form")
-    assert lead.trigger.type == "custom_event" and "#contact-frame" in lead.trigger.description
+    assert lead.trigger.type == "custom_event" and lead.selectors == ["#contact-frame"]
 
 
 def test_a_page_that_replaces_its_timers_is_still_recorded() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.classify import classify
-from scanner.detect import detect_business_type
-from scanner.models import Element, Form, FormField, Page, ScanSettings, Site
-from scanner.rules import RuleSet
+from scanner.analysis.classify import classify
+from scanner.analysis.detect import detect_business_type
+from scanner.analysis.rules import RuleSet
+from scanner.models import Element, Form, FormField, Page, Site
 
 BASE = "https://app.test"
 
@@ -75,8 +75,8 @@ def test_a_saas_with_a_big_blog_is_saas_with_content_as_a_second_type(rules: Rul
 
 
 def test_the_type_option_overrides_detection(rules: RuleSet) -> None:
-    site = saas_with_a_blog().model_copy(update={"settings": ScanSettings(business_type="local")})
-    guess = detect_business_type(site, classify(site, rules), rules)
+    site = saas_with_a_blog()
+    guess = detect_business_type(site, classify(site, rules), rules, forced="local")
     assert (guess.type, guess.confidence, guess.evidence) == ("local", 1.0, ["set with --type"])
 
 

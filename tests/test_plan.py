@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scanner.classify import classify
-from scanner.detect import detect_business_type
-from scanner.gtm import container
+from scanner.analysis import analyze
+from scanner.analysis.plan import page_path_regex
+from scanner.analysis.rules import RuleSet
 from scanner.models import (
+    AnalysisOptions,
     Element,
     Finding,
     Form,
@@ -16,12 +17,10 @@ from scanner.models import (
     Frame,
     Page,
     Plan,
-    ScanSettings,
     Site,
     Tracking,
 )
-from scanner.plan import build_plan, page_path_regex
-from scanner.rules import RuleSet
+from scanner.outputs.gtm import build_container, export
 
 BASE = "http://shop.test"
 
@@ -83,9 +82,11 @@ def small_site() -> Site:
     )
 
 
-def plan_for(site: Site, rules: RuleSet) -> tuple[Plan, list[Finding]]:
-    findings = classify(site, rules)
-    return build_plan(site, findings, detect_business_type(site, findings, rules), rules), findings
+def plan_for(
+    site: Site, rules: RuleSet, options: AnalysisOptions | None = None
+) -> tuple[Plan, list[Finding]]:
+    analysis = analyze(site, options or AnalysisOptions(), rules)
+    return analysis.plan, analysis.findings
 
 
 def test_each_kind_becomes_one_event_with_its_trigger(rules: RuleSet) -> None:
@@ -98,22 +99,21 @@ def test_each_kind_becomes_one_event_with_its_trigger(rules: RuleSet) -> None:
     lead = events["contact_form"]
     assert (lead.event, lead.conversion, lead.key_event) == ("generate_lead", "macro", True)
     assert lead.parameters["lead_type"] == "contact_form"
-    assert lead.trigger.css_selector == "#contact"
+    assert lead.trigger.selectors == ["#contact"]
 
 
 def test_what_enhanced_measurement_collects_gets_no_tag(rules: RuleSet) -> None:
     plan, _ = plan_for(small_site(), rules)
     video = next(e for e in plan.events if e.kind == "video")
-    assert video.enhanced_measurement.collected
+    assert video.collected_by_enhanced_measurement
     assert video.trigger.type == "enhanced_measurement"
-    tags = container(plan)["containerVersion"]["tag"]
+    tags = export(build_container(plan))["containerVersion"]["tag"]
     names = [p["value"] for t in tags for p in t["parameter"] if p["key"] == "eventName"]
     assert sorted(names) == ["click_to_call", "generate_lead"]
 
 
 def test_kinds_that_matter_but_were_not_seen_are_reported(rules: RuleSet) -> None:
-    site = small_site().model_copy(update={"settings": ScanSettings(business_type="ecommerce")})
-    plan, _ = plan_for(site, rules)
+    plan, _ = plan_for(small_site(), rules, AnalysisOptions(business_type="ecommerce"))
     assert plan.business_type.type == "ecommerce"
     assert {"add_to_cart", "begin_checkout", "product_page"} <= set(plan.not_seen)
 
@@ -136,5 +136,5 @@ def test_tracking_already_on_the_site_is_merged_and_its_ga4_id_used(rules: RuleS
     assert plan.existing_tracking.vendors == ["Hotjar"]
     assert plan.existing_tracking.datalayer == ["gtm.js", "purchase"]
     assert (plan.measurement_id, plan.measurement_id_source) == ("G-SITE123456", "site")
-    given = site.model_copy(update={"settings": ScanSettings(measurement_id="G-MINE123456")})
-    assert plan_for(given, rules)[0].measurement_id_source == "option"
+    given = AnalysisOptions(measurement_id="G-MINE123456")
+    assert plan_for(site, rules, given)[0].measurement_id_source == "option"

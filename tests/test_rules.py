@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scanner.errors import ScannerError
-from scanner.models import KINDS, Element, Page, ScanSettings, Site
+from scanner.analysis.rules import RuleSet, event_name_problem, load_rules
+from scanner.errors import BadInput
+from scanner.models import KINDS, AnalysisOptions, Element, Page, Site
 from scanner.resources import resource_dir
-from scanner.rules import RuleSet, event_name_problem, load_rules
 from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
 
 
@@ -23,9 +23,8 @@ def rules_copy(tmp_path: Path) -> Path:
 
 
 def load_error(directory: Path) -> str:
-    with pytest.raises(ScannerError) as raised:
+    with pytest.raises(BadInput) as raised:
         load_rules(directory)
-    assert raised.value.exit_code == 4
     return raised.value.message
 
 
@@ -261,7 +260,7 @@ def test_analyze_uses_the_rules_directory_recorded_by_the_scan(tmp_path: Path) -
     )
     site = Site(
         start_urls=["http://s.test/"],
-        settings=ScanSettings(rules=str(tmp_path)),
+        settings=AnalysisOptions(rules=str(tmp_path)),
         pages=[
             Page(
                 url="http://s.test/",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.models import Element, Finding, Page, Site
-from scanner.selectors import controls, trigger_selectors
+from scanner.analysis.selectors import controls, trigger_selectors
+from scanner.models import Element, Finding, Page, Site, TriggerSpec
 
 
 def button(selector: str, text: str, classes: str = "", **attrs: str) -> Element:
@@ -51,7 +51,7 @@ def test_a_class_shared_by_every_add_to_cart_button_becomes_the_selector() -> No
             ],
         ),
     )
-    chosen, positional = trigger_selectors(
+    chosen = trigger_selectors(
         controls(site),
         [
             finding("http://s/a", "main > button"),
@@ -59,7 +59,7 @@ def test_a_class_shared_by_every_add_to_cart_button_becomes_the_selector() -> No
         ],
     )
     assert chosen == ["button.add-to-cart"]
-    assert positional == []
+    assert TriggerSpec(type="click", selectors=chosen).positional_selectors() == []
 
 
 def test_a_class_that_other_controls_share_is_not_used() -> None:
@@ -69,9 +69,9 @@ def test_a_class_that_other_controls_share_is_not_used() -> None:
             [button("main > button", "Add", "btn"), button("aside > button", "Close", "btn")],
         )
     )
-    chosen, positional = trigger_selectors(controls(site), [finding("http://s/a", "main > button")])
+    chosen = trigger_selectors(controls(site), [finding("http://s/a", "main > button")])
     assert chosen == ["main > button"]
-    assert positional == ["main > button"]
+    assert TriggerSpec(type="click", selectors=chosen).positional_selectors() == ["main > button"]
 
 
 def test_attributes_serve_when_classes_do_not() -> None:
@@ -84,5 +84,5 @@ def test_attributes_serve_when_classes_do_not() -> None:
             ],
         )
     )
-    chosen, _ = trigger_selectors(controls(site), [finding("http://s/a", "form > button")])
+    chosen = trigger_selectors(controls(site), [finding("http://s/a", "form > button")])
     assert chosen == ['button[name="add"]']

@@ -45,7 +45,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_the_data_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
-        "scanner/snapshot.js",
+        "scanner/crawl/snapshot.js",
         "scanner/_data/rules/common.yaml",
         "scanner/_data/templates/plan.md.j2",
         "scanner/_data/fixtures/demo/index.html",

@@ -1,0 +1,112 @@
+"""The classify stage: apply rule packs to the crawl record and produce findings (pure)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scanner.analysis.matchers import Subject
+from scanner.analysis.rules import Rule, RuleSet
+from scanner.models import Finding, Form, Page, Site
+
+
+def classify(site: Site, rules: RuleSet) -> list[Finding]:
+    """All findings of all pages, sorted by page, kind and selector."""
+    findings = [finding for page in site.pages for finding in classify_page(page, rules)]
+    return sorted(findings, key=lambda f: (f.page, f.kind, f.selector, f.rule))
+
+
+def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
+    """Element, form and frame rules first; then page rules, which may ask what those found.
+
+    A bot challenge or a login wall is not the site's content: it gets no findings."""
+    if page.obstacle:
+        return []
+    fields = [field_types(form, rules) for form in page.forms]
+    subjects: dict[str, list[Subject]] = {"element": [], "form": [], "frame": []}
+    for element in page.elements:
+        form = page.forms[element.form] if 0 <= element.form < len(page.forms) else None
+        types, count = fields[element.form] if form is not None else (frozenset(), 0)
+        subjects["element"].append(
+            Subject(
+                "element", page, element=element, form=form, field_types=types, field_count=count
+            )
+        )
+    for form, (types, count) in zip(page.forms, fields, strict=True):
+        subjects["form"].append(
+            Subject("form", page, form=form, field_types=types, field_count=count)
+        )
+    subjects["frame"] = [Subject("frame", page, frame=frame) for frame in page.frames]
+
+    best: dict[tuple[str, str], Finding] = {}
+    for rule in rules.rules:
+        for subject in subjects.get(rule.target, []):
+            _keep_best(best, _apply(rule, subject))
+    page_kinds = Counter(kind for _, kind in best)
+    page_subject = Subject("page", page, page_kinds=page_kinds)
+    for rule in rules.rules:
+        if rule.target == "page":
+            _keep_best(best, _apply(rule, page_subject))
+    return list(best.values())
+
+
+def field_types(form: Form, rules: RuleSet) -> tuple[frozenset[str], int]:
+    """Semantic types of a form's fields (email, password, message...) and how many count.
+
+    Fields hidden by CSS are left out (honeypots, other steps), unless the whole form is hidden,
+    in which case all its fields are read.
+    """
+    fields = [f for f in form.fields if f.visible or not form.visible]
+    types = set()
+    for field in fields:
+        descriptors = (field.name, field.id, field.label, field.autocomplete)
+        fitting = (ft.name for ft in rules.field_types if ft.fits(field.type, descriptors))
+        types.add(next(fitting, "other"))
+    return frozenset(types), len(fields)
+
+
+HIDDEN_FORM_FACTOR = 0.8
+
+
+def _apply(rule: Rule, subject: Subject) -> Finding | None:
+    evidence = rule.check(subject)
+    if evidence is None:
+        return None
+    selector, text, snippet = _describe(subject)
+    item = subject.element or subject.form
+    confidence = rule.confidence
+    if subject.target == "form" and subject.form is not None and not subject.form.visible:
+        confidence = round(confidence * HIDDEN_FORM_FACTOR, 2)
+        evidence = [*evidence, "hidden when the page loaded (a modal, drop-down or pop-up?)"]
+    return Finding(
+        page=subject.page.url,
+        kind=rule.kind,
+        rule=rule.id,
+        target=subject.target,
+        selector=selector,
+        text=text,
+        confidence=confidence,
+        evidence=[rule.title, *dict.fromkeys(evidence)],
+        snippet=snippet,
+        in_iframe=item is not None and item.landmark == "iframe",
+    )
+
+
+def _describe(subject: Subject) -> tuple[str, str, str]:
+    if subject.target == "element" and subject.element is not None:
+        return subject.element.selector, subject.element.text, subject.element.snippet
+    if subject.target == "form" and subject.form is not None:
+        return subject.form.selector, subject.text(), subject.form.snippet
+    if subject.target == "frame" and subject.frame is not None:
+        frame = subject.frame
+        return frame.selector, frame.title or frame.src, f'<{frame.tag} src="{frame.src[:200]}">'
+    return "html", subject.page.title, ""
+
+
+def _keep_best(best: dict[tuple[str, str], Finding], finding: Finding | None) -> None:
+    """One finding per element and kind: the most confident, then the first rule by id."""
+    if finding is None:
+        return
+    key = (finding.selector, finding.kind)
+    current = best.get(key)
+    if current is None or (-finding.confidence, finding.rule) < (-current.confidence, current.rule):
+        best[key] = finding

@@ -1,0 +1,28 @@
+"""The command line: the only code that talks to the terminal and sets exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scanner.cli.commands import cli
+from scanner.cli.exits import EXIT_BY_ERROR
+from scanner.errors import ScannerError
+
+
+def main() -> None:
+    """Run the commands; a library error becomes one `error:` line and its exit code."""
+    try:
+        cli(standalone_mode=False)
+    except ScannerError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(EXIT_BY_ERROR[type(error)])
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)

@@ -1,0 +1,194 @@
+"""The commands: thin shells over the library API (scanner/api.py) and the rule packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scanner.analysis.rules import rules_for
+from scanner.api import ScanOptions, ScanResult, analyze, scan
+from scanner.cli.exits import EXIT_CODES
+from scanner.cli.options import (
+    analysis_options,
+    measurement_option,
+    out_option,
+    rules_option,
+    type_option,
+    with_crawl_options,
+)
+from scanner.cli.progress import ProgressLine
+from scanner.crawl import CrawlOptions, check_url
+from scanner.errors import BadArgument, Interrupted, SiteUnavailable
+from scanner.models import AnalysisOptions, Site, read_site
+from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
+from scanner.outputs.write import write_outputs
+from scanner.resources import resource_dir
+from scanner.serve import serve_directory
+
+DEMO_PORT = 8765
+
+
+@click.group(
+    epilog="\b\nExit codes:\n"
+    + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES.items())
+)
+@click.version_option(package_name="tracking-plan-scanner")
+def cli() -> None:
+    """Scan a website and propose a GA4 tracking plan and an importable GTM container."""
+
+
+@cli.command(name="scan")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write site.json, findings.json, plan.json, plan.md and "
+    "gtm-container.json into.",
+)
+@with_crawl_options
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the scan whose site.json is in OUT (after Ctrl-C, or with a larger budget).",
+)
+@click.option(
+    "--block-third-party",
+    is_flag=True,
+    help="Block requests to other sites (tags, widgets, CDNs): faster, but pages may render less.",
+)
+def scan_command(
+    urls: tuple[str, ...],
+    out: Path,
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
+    resume: bool,
+    **crawl_settings: Any,
+) -> None:
+    """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
+    options = ScanOptions(
+        crawl=CrawlOptions(**crawl_settings),
+        analysis=analysis_options(business_type, measurement_id, rules_dir, AnalysisOptions()),
+    )
+    previous = _previous_scan(list(urls), out) if resume else None
+    _scan_and_write(list(urls), out, options, previous)
+
+
+def _previous_scan(urls: list[str], out: Path) -> Site | None:
+    """The record --resume continues: OUT/site.json, when it scanned the same start pages."""
+    if not (out / "site.json").exists():
+        click.echo(f"nothing to resume in {out}/; starting a new scan", err=True)
+        return None
+    previous = read_site(out / "site.json")
+    if sorted({check_url(url) for url in urls}) != previous.start_urls:
+        raise BadArgument(
+            f"{out}/site.json is a scan of other start pages ({', '.join(previous.start_urls)});"
+            " give the same URLs or another output directory."
+        )
+    click.echo(f"resuming: {len(previous.pages)} page(s) already scanned", err=True)
+    return previous
+
+
+@cli.command()
+@out_option
+@click.option(
+    "--port",
+    default=DEMO_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 for the demo site (0: any free port).",
+)
+@with_crawl_options
+def demo(
+    out: Path,
+    port: int,
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
+    **crawl_settings: Any,
+) -> None:
+    """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT (other hosts blocked)."""
+    options = ScanOptions(
+        crawl=CrawlOptions(**crawl_settings, block_third_party=True),
+        analysis=analysis_options(business_type, measurement_id, rules_dir, AnalysisOptions()),
+    )
+    with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
+        click.echo(f"serving the demo site on {base_url}", err=True)
+        _scan_and_write([base_url], out, options)
+
+
+@cli.command(name="analyze")
+@click.argument("site_json", type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@type_option
+@measurement_option
+@rules_option
+def analyze_command(
+    site_json: Path,
+    out: Path,
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
+) -> None:
+    """Rebuild findings, plan and container from a site.json, without a browser."""
+    site = read_site(site_json)
+    options = analysis_options(business_type, measurement_id, rules_dir, site.settings)
+    write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
+    click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+@cli.group()
+def rules() -> None:
+    """List and check rule packs."""
+
+
+@rules.command(name="list")
+@rules_option
+def rules_list(rules_dir: Path | None) -> None:
+    """Print every rule: id, kind, target, title and the file it comes from."""
+    rule_set = rules_for(analysis_options(None, None, rules_dir, AnalysisOptions()))
+    for pack in rule_set.packs:
+        business_type = pack.spec.business_type or "all sites"
+        click.echo(f"{pack.path}  ({business_type}: {pack.spec.description})")
+        for rule in (r for r in rule_set.rules if r.source == str(pack.path)):
+            click.echo(f"  {rule.id:<36} {rule.kind:<16} {rule.target:<8} {rule.title}")
+
+
+@rules.command(name="check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def rules_check(directory: Path | None) -> None:
+    """Validate the rule packs of DIRECTORY on top of the bundled ones (default: the bundled)."""
+    rule_set = rules_for(analysis_options(None, None, directory, AnalysisOptions()))
+    click.echo(f"ok: {len(rule_set.packs)} packs, {len(rule_set.rules)} rules")
+
+
+def _scan_and_write(
+    urls: list[str], out: Path, options: ScanOptions, previous: Site | None = None
+) -> None:
+    if options.crawl.ignore_robots:
+        click.echo("warning: --ignore-robots: robots.txt rules are not obeyed", err=True)
+    progress = ProgressLine()
+    try:
+        result = scan(urls, options, progress, previous)
+    finally:
+        progress.close()
+    write_outputs(result.analysis, SCAN_OUTPUTS, out)
+    click.echo(f"scanned {len(result.site.pages)} page(s); wrote {out}/", err=True)
+    _report_partial(result, out)
+
+
+def _report_partial(result: ScanResult, out: Path) -> None:
+    """A scan that stopped early or lost a start page still fails, after writing."""
+    if result.interrupted:
+        raise Interrupted(
+            f"interrupted; what was gathered is in {out}/ (the same command with --resume "
+            "continues)."
+        )
+    failed = result.failed_start_pages()
+    if failed:
+        error = next(e.error for e in result.site.errors if e.url == failed[0])
+        raise SiteUnavailable(f"{error} The other pages were scanned and written to {out}/.")

@@ -1,0 +1,30 @@
+"""Exit codes: what each means (shown in --help and the README), and which error gives it."""
+
+from __future__ import annotations
+
+from scanner.errors import (
+    BadArgument,
+    BadInput,
+    BrowserUnavailable,
+    Interrupted,
+    OutputNotWritable,
+    ScannerError,
+    SiteUnavailable,
+)
+
+EXIT_CODES = {
+    0: "done",
+    2: "a malformed argument",
+    3: "the site could not be scanned",
+    4: "an input file is unreadable or invalid, or the output directory cannot be written",
+    5: "no usable browser",
+    130: "interrupted with Ctrl-C",
+}
+EXIT_BY_ERROR: dict[type[ScannerError], int] = {
+    BadArgument: 2,
+    SiteUnavailable: 3,
+    BadInput: 4,
+    OutputNotWritable: 4,
+    BrowserUnavailable: 5,
+    Interrupted: 130,
+}

@@ -1,0 +1,148 @@
+"""The options several commands share: crawl options, and the analysis options recorded in
+site.json (business type, measurement ID, rules directory)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from scanner.crawl import CrawlOptions
+from scanner.models import BUSINESS_TYPES, AnalysisOptions
+
+MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
+F = TypeVar("F", bound=Callable[..., Any])
+
+type_option = click.option(
+    "--type",
+    "business_type",
+    type=click.Choice(["auto", *BUSINESS_TYPES]),
+    default=None,
+    help="Business type; 'auto' (the default for scan) detects it.",
+)
+measurement_option = click.option(
+    "--measurement-id",
+    default=None,
+    metavar="G-XXXXXXX",
+    help="GA4 measurement ID for the container (default: a placeholder to replace in GTM).",
+)
+rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of rule packs that add to or replace the bundled ones (same file name).",
+)
+out_option = click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory.",
+)
+
+
+def _number_option(
+    flag: str, field: str, low: int, high: int | None, help_text: str
+) -> Callable[[F], F]:
+    """A whole-number crawl option whose default is CrawlOptions' own."""
+    return click.option(
+        flag,
+        field,
+        default=getattr(CrawlOptions(), field),
+        show_default=True,
+        type=click.IntRange(low, high),
+        help=help_text,
+    )
+
+
+CRAWL_OPTIONS = [
+    _number_option("--max-pages", "max_pages", 1, None, "Stop after this many pages."),
+    _number_option(
+        "--depth",
+        "depth",
+        0,
+        None,
+        "How many links away from the start pages to go (0: only them).",
+    ),
+    _number_option(
+        "--concurrency", "concurrency", 1, 16, "Pages loaded at once (also the most per host)."
+    ),
+    _number_option(
+        "--sample-per-template",
+        "sample_per_template",
+        0,
+        None,
+        "Pages crawled per URL template such as /products/<slug> (0: no sampling).",
+    ),
+    click.option("--same-host", is_flag=True, help="Stay on the start host (default: same site)."),
+    click.option(
+        "--allow-host",
+        "allowed_hosts",
+        multiple=True,
+        metavar="HOST",
+        help="Also crawl this host (repeatable).",
+    ),
+    click.option(
+        "--include",
+        multiple=True,
+        metavar="REGEX",
+        help="Only crawl addresses matching this regex (repeatable).",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="REGEX",
+        help="Never crawl addresses matching this regex (repeatable).",
+    ),
+    click.option(
+        "--ignore-robots", is_flag=True, help="Do not obey robots.txt (a warning is printed)."
+    ),
+    click.option(
+        "--consent",
+        type=click.Choice(["accept", "reject", "none"]),
+        default=CrawlOptions().consent,
+        show_default=True,
+        help="What to click on a cookie consent banner (tags often load only after accept).",
+    ),
+    type_option,
+    measurement_option,
+    rules_option,
+    click.option(
+        "--browser",
+        default=None,
+        metavar="PATH",
+        help="Chromium or Chrome executable (default: $SCANNER_BROWSER, "
+        "Playwright's Chromium, then chromium on PATH).",
+    ),
+]
+
+
+def with_crawl_options(func: F) -> F:
+    for option in reversed(CRAWL_OPTIONS):
+        func = option(func)
+    return func
+
+
+def analysis_options(
+    business_type: str | None,
+    measurement_id: str | None,
+    rules_dir: Path | None,
+    base: AnalysisOptions,
+) -> AnalysisOptions:
+    """The options given on the command line, the others from `base`."""
+    if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
+        raise click.BadParameter(
+            f"'{measurement_id}' is not a GA4 measurement ID (G- followed by letters and digits).",
+            param_hint="--measurement-id",
+        )
+    return AnalysisOptions.model_validate(
+        {
+            "business_type": business_type or base.business_type,
+            "measurement_id": measurement_id if measurement_id is not None else base.measurement_id,
+            "rules": str(rules_dir.resolve()) if rules_dir is not None else base.rules,
+        }
+    )

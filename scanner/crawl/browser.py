@@ -1,0 +1,91 @@
+"""Finding and launching a headless Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+from playwright.async_api import Browser, Error, async_playwright
+
+from scanner.errors import BrowserUnavailable
+
+BROWSER_ENV = "SCANNER_BROWSER"
+PATH_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+
+# Keep Chromium from calling Google's services: on a closed network those calls only fail, and on
+# a client's network they are noise nobody asked for.
+QUIET_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-gpu",
+)
+
+INSTALL_HINT = (
+    "No Chromium browser found. Install one: on Debian/Ubuntu 'sudo apt-get install chromium' "
+    "(Debian) or 'python -m playwright install --with-deps chromium' (any system), "
+    f"or point --browser or ${BROWSER_ENV} at a Chromium or Chrome executable."
+)
+
+
+def find_browser(
+    explicit: str | None,
+    environ: dict[str, str],
+    playwright_browser: str | None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> str | None:
+    """Path of the browser to launch, or None to let Playwright launch its own.
+
+    Order: the explicit option, $SCANNER_BROWSER, Playwright's own installed browser, then
+    chromium, chromium-browser, google-chrome on PATH.
+    """
+    for source, value in (("--browser", explicit), (BROWSER_ENV, environ.get(BROWSER_ENV))):
+        if value:
+            path = which(value) or (value if Path(value).is_file() else None)
+            if path is None:
+                raise BrowserUnavailable(
+                    f"The browser given by {source} ({value}) does not exist or is not "
+                    "executable; give the path of a Chromium or Chrome executable."
+                )
+            return path
+    if playwright_browser and Path(playwright_browser).is_file():
+        return None
+    for name in PATH_CANDIDATES:
+        path = which(name)
+        if path:
+            return path
+    raise BrowserUnavailable(INSTALL_HINT)
+
+
+def launch_args() -> list[str]:
+    args = list(QUIET_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox.
+    return args
+
+
+@asynccontextmanager
+async def open_browser(explicit: str | None) -> AsyncIterator[Browser]:
+    """A running headless browser, closed on exit."""
+    async with async_playwright() as playwright:
+        path = find_browser(explicit, dict(os.environ), playwright.chromium.executable_path)
+        try:
+            browser = await playwright.chromium.launch(
+                executable_path=path, headless=True, args=launch_args()
+            )
+        except Error as error:
+            first_line = str(error).strip().splitlines()[0]
+            raise BrowserUnavailable(
+                f"Could not start the browser {path or '(Playwright Chromium)'}: {first_line}. "
+                + INSTALL_HINT
+            ) from error
+        try:
+            yield browser
+        finally:
+            with suppress(Error):  # after Ctrl-C the browser may already be gone
+                await browser.close()

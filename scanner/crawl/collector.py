@@ -1,0 +1,102 @@
+"""The in-page collector (snapshot.js) and the one pure function that turns what it returns,
+with what the visit saw, into the typed page record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from pydantic import Field
+
+from scanner.crawl.inventory import vendors
+from scanner.crawl.obstacles import obstacle
+from scanner.models import Element, Expectation, Form, Frame, Model, Page, PageAnnotations, Tracking
+
+
+@cache
+def collector_source() -> str:
+    """The collector, to run with page.evaluate(): it returns a `Collected` as plain JSON."""
+    return files("scanner.crawl").joinpath("snapshot.js").read_text(encoding="utf-8")
+
+
+class CollectedAnnotations(Model):
+    """Fixture annotations as the collector found them (data-expect*)."""
+
+    page: list[str] = Field(default_factory=list)
+    page_not: list[str] = Field(default_factory=list)
+    business_type: str = ""
+    elements: list[Expectation] = Field(default_factory=list)
+
+
+class Collected(Model):
+    """What snapshot.js returns, validated: the rendered DOM facts of one page."""
+
+    title: str
+    text_length: int
+    lang: str
+    meta: dict[str, str]
+    jsonld_types: list[str]
+    elements: list[Element]
+    forms: list[Form]
+    frames: list[Frame]
+    links: list[str]
+    tracking: Tracking
+    expectations: CollectedAnnotations
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What the browser saw of a page besides its DOM."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    depth: int
+    redirects: list[str]
+    consent: str  # the consent option and the button clicked, or ''
+    blocked_hits: list[str]  # analytics hits intercepted, host and path
+
+
+@dataclass(frozen=True)
+class Recorded:
+    page: Page
+    annotations: PageAnnotations | None  # only for pages that carry annotations
+
+
+def page_record(collected: Collected, visit: Visit) -> Recorded:
+    """The page record, its obstacle and tracking inventory, and its annotations kept apart."""
+    scripts = [frame.src for frame in collected.frames if frame.tag == "script"]
+    tracking = collected.tracking.model_copy(
+        update={"vendors": vendors(scripts), "blocked_hits": sorted(set(visit.blocked_hits))}
+    )
+    page = Page(
+        url=visit.final_url,
+        requested_url=visit.requested_url,
+        redirects=visit.redirects,
+        status=visit.status,
+        depth=visit.depth,
+        title=collected.title,
+        lang=collected.lang,
+        text_length=collected.text_length,
+        obstacle=obstacle(
+            visit.status,
+            collected.title,
+            visit.requested_url,
+            visit.final_url,
+            [frame.src for frame in collected.frames],
+            collected.text_length,
+        ),
+        consent=visit.consent,
+        meta=collected.meta,
+        jsonld_types=collected.jsonld_types,
+        elements=collected.elements,
+        forms=collected.forms,
+        frames=collected.frames,
+        links=collected.links,
+        tracking=tracking,
+    )
+    found = collected.expectations
+    annotated = found.page or found.page_not or found.business_type or found.elements
+    annotations = PageAnnotations(url=page.url, **found.model_dump()) if annotated else None
+    return Recorded(page=page, annotations=annotations)

@@ -1,0 +1,29 @@
+"""The options of a crawl."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.crawl.visit import VisitOptions
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    max_pages: int = 20
+    depth: int = 2  # links away from the start pages; 0: only them
+    timeout_ms: int = 20_000  # per navigation
+    block_third_party: bool = False
+    browser: str | None = None  # executable; None: discovered (crawl/browser.py)
+    concurrency: int = 4  # tabs at once, and the most per host
+    same_host: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    sample_per_template: int = 3  # pages per URL template; 0: no sampling
+    ignore_robots: bool = False
+    sitemaps: bool = True
+    retries: int = 2
+    consent: str = "accept"  # accept, reject or none: what to click on a consent banner
+
+    def visit(self) -> VisitOptions:
+        return VisitOptions(timeout_ms=self.timeout_ms, retries=self.retries, consent=self.consent)

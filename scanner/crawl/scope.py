@@ -1,0 +1,177 @@
+"""Crawl scope and URL facts (pure): normalisation, same-site tests, templates, intent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
+
+from scanner.errors import BadArgument
+
+# Parameters that only say where a visitor came from: the same page with or without them.
+TRACKING_PARAMETERS = re.compile(
+    r"^(utm_[a-z_]+|gclid|gbraid|wbraid|dclid|fbclid|msclkid|yclid|twclid|ttclid|li_fat_id|"
+    r"mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|igshid|srsltid|ref_src|spm)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Links to these are recorded (file_download) but never opened as pages.
+NOT_PAGES = re.compile(
+    r"\.(pdf|zip|gz|rar|7z|dmg|exe|msi|docx?|xlsx?|pptx?|csv|txt|xml|json|jpe?g|png|gif|svg|"
+    r"webp|avif|ico|mp4|mov|avi|webm|mp3|wav|ics|css|js)$",
+    re.IGNORECASE,
+)
+# Path words of pages that carry buying or lead intent: crawled first.
+INTENT_WORDS = re.compile(
+    r"pric|plan|tarif|preis|precio|prezz|prijs|cart|basket|bag|warenkorb|panier|carrito|carrell|"
+    r"checkout|kasse|contact|kontakt|contatt|contacto|demo|trial|quote|devis|angebot|"
+    r"signup|sign-up|register|product|produkt|produit|producto|shop|store|book|reserv|termin",
+    re.IGNORECASE,
+)
+LANGUAGE = re.compile(r"[a-z]{2}([-_][a-z]{2})?", re.IGNORECASE)
+IDENTIFIER = re.compile(r"\d+|(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,}", re.IGNORECASE)
+LONG_SLUG = re.compile(r"[^/_-]+(?:[-_][^/_-]+){3,}")
+
+
+def check_url(url: str) -> str:
+    """The normalised URL; BadArgument when it is not an http(s) address."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadArgument(
+            f"'{url}' is not a web address; give a full URL such as https://example.com/."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise BadArgument(f"'{url}' has an invalid port number.") from None
+    return normalise(url.strip())
+
+
+def normalise(url: str) -> str:
+    """One address per page: lower-case scheme and host, no default port, no fragment (except a
+    single-page app's hash route, #/pricing or #!/pricing), no tracking parameters, query
+    parameters sorted, an empty path as '/'."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    query = urlencode(
+        sorted(
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMETERS.match(key)
+        )
+    )
+    route = parts.fragment if parts.fragment.startswith(("/", "!/")) else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, route))
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+def registrable_domain(host: str) -> str:
+    """example.co.uk for shop.example.co.uk; the host itself for IP addresses and localhost."""
+    host = host.lower().rstrip(".")
+    if not host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host) or "." not in host:
+        return host
+    return _suffixes().privatesuffix(host) or host
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which addresses belong to the crawl."""
+
+    sites: frozenset[str] = frozenset()
+    same_host: bool = False
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    hosts: frozenset[str] = field(default_factory=frozenset)
+
+    @staticmethod
+    def of(
+        starts: list[str],
+        same_host: bool = False,
+        allowed_hosts: tuple[str, ...] = (),
+        include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+    ) -> Scope:
+        hosts = {urlsplit(url).hostname or "" for url in starts} | {
+            h.lower() for h in allowed_hosts
+        }
+        return Scope(
+            sites=frozenset(registrable_domain(h) for h in hosts),
+            same_host=same_host,
+            include=tuple(_compile(p, "--include") for p in include),
+            exclude=tuple(_compile(p, "--exclude") for p in exclude),
+            hosts=frozenset(hosts),
+        )
+
+    def on_site(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        if self.same_host:
+            return host in self.hosts
+        return registrable_domain(host) in self.sites or host in self.hosts
+
+    def why_not(self, url: str) -> str:
+        """Why a same-site link is not crawled, or '' when it is."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return "not a web address"
+        if not self.on_site(url):
+            return "another site"
+        if NOT_PAGES.search(parts.path):
+            return "a file, not a page"
+        if self.include and not any(p.search(url) for p in self.include):
+            return "not matched by --include"
+        if any(p.search(url) for p in self.exclude):
+            return "matched by --exclude"
+        return ""
+
+
+def _compile(pattern: str, option: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise BadArgument(
+            f"{option} '{pattern}' is not a valid regular expression ({error})."
+        ) from None
+
+
+def template(url: str) -> str:
+    """The URL template a page belongs to, so that pages of one kind are sampled together.
+
+    After an optional language prefix (/de/, /fr-ca/), the last segment of a deeper path is a
+    <slug> (/products/red-mug and /products/blue-bowl share /products/<slug>), and so is any
+    segment that looks like an id or a long slug; query values are dropped, keys kept.
+    """
+    parts = urlsplit(url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    prefix = segments[:1] if segments and LANGUAGE.fullmatch(segments[0]) else []
+    rest = segments[len(prefix) :]
+    shaped = [
+        "<id>"
+        if IDENTIFIER.fullmatch(segment)
+        else "<slug>"
+        if (index == len(rest) - 1 and index > 0) or LONG_SLUG.fullmatch(segment)
+        else segment
+        for index, segment in enumerate(rest)
+    ]
+    path = "/".join(prefix + shaped)
+    trailing = "/" if parts.path.endswith("/") and segments else ""
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    query = "?" + "&".join(f"{key}=*" for key in keys) if keys else ""
+    return f"{parts.hostname}/{path}{trailing}{query}"
+
+
+def intent(url: str) -> bool:
+    """Whether the address says the page carries buying or lead intent."""
+    return bool(INTENT_WORDS.search(urlsplit(url).path))

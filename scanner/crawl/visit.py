@@ -1,0 +1,201 @@
+"""Visiting one page: navigate, check the answer, wait until it is ready, dismiss the consent
+banner, collect, and turn what was collected into the page record. Each step is a small function
+driven by one `VisitOptions`."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+from dataclasses import dataclass
+
+from playwright.async_api import BrowserContext, Error, Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from pydantic import ValidationError
+
+from scanner.crawl.collector import Collected, Recorded, Visit, collector_source, page_record
+from scanner.crawl.consent import dismiss_consent
+from scanner.crawl.network import intercept_hits
+from scanner.crawl.scope import normalise
+
+LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
+QUIET_MS, QUIET_LIMIT_MS = 300, 1_500  # DOM quiet window, and the most we wait for it
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+CHALLENGE_STATUS = frozenset({403, 429, 503})  # bot challenges answer with these: look first
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+NETWORK_ERRORS = {
+    "ERR_CONNECTION_REFUSED": "connection refused; is the server running and the address right?",
+    "ERR_NAME_NOT_RESOLVED": "the host name does not resolve; check the address",
+    "ERR_ADDRESS_UNREACHABLE": "the address is unreachable; check the address and the network",
+    "ERR_CONNECTION_RESET": "the connection was reset; try again later",
+    "ERR_CERT": "its TLS certificate is not valid",
+    "ERR_TOO_MANY_REDIRECTS": "it redirects in a loop",
+    "ERR_ABORTED": "the browser aborted the navigation (a download or a blocked address?)",
+}
+TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
+
+# Resolves once the DOM has not changed for `quiet` ms, or after `limit` ms.
+WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
+  let timer = setTimeout(done, quiet);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, quiet);
+  });
+  observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true});
+  const cap = setTimeout(done, limit);
+  function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(true); }
+})"""
+
+
+@dataclass(frozen=True)
+class VisitOptions:
+    timeout_ms: int = 20_000  # for the navigation itself
+    retries: int = 2  # more attempts after a transient error
+    consent: str = "accept"  # accept, reject or none: what to click on a consent banner
+
+    def deadline_s(self) -> float:
+        """The most a whole attempt may take: scripts can keep a page from ever answering."""
+        return self.timeout_ms / 1000 + LOAD_GRACE_MS / 1000 + QUIET_LIMIT_MS / 1000 + 10
+
+
+class VisitError(Exception):
+    """The page could not be recorded; `transient` errors are worth a retry."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+
+
+async def visit(context: BrowserContext, url: str, depth: int, options: VisitOptions) -> Recorded:
+    """Record `url`, tried again after 0.5 s, 1 s... when the error is transient."""
+    attempt = 0
+    while True:
+        try:
+            return await asyncio.wait_for(
+                _attempt(context, url, depth, options), options.deadline_s()
+            )
+        except asyncio.TimeoutError:
+            raise VisitError(
+                f"{url} stopped responding (after {options.deadline_s():.0f} s)."
+            ) from None
+        except VisitError as error:
+            if not error.transient or attempt == options.retries:
+                raise
+        await asyncio.sleep(0.5 * 2**attempt)
+        attempt += 1
+
+
+async def _attempt(
+    context: BrowserContext, url: str, depth: int, options: VisitOptions
+) -> Recorded:
+    """One attempt in a new tab, closed afterwards. Analytics hits are intercepted, never sent."""
+    page = await context.new_page()
+    hits = await intercept_hits(page)
+    try:
+        response = await _navigate(page, url, options.timeout_ms)
+        _check_answer(url, response)
+        await _wait_for_load(page)
+        clicked = await dismiss_consent(page, options.consent)
+        await _wait_for_quiet_dom(page)
+        collected = await _collect(page, url)
+        recorded = page_record(
+            collected,
+            Visit(
+                requested_url=url,
+                final_url=normalise(page.url),
+                status=response.status,
+                depth=depth,
+                redirects=_redirect_chain(response),
+                consent=f"{options.consent}: {clicked}" if clicked else "",
+                blocked_hits=hits,
+            ),
+        )
+        if response.status >= 400 and not recorded.page.obstacle:
+            raise _http_error(url, response.status)
+        return recorded
+    finally:
+        with suppress(Error):
+            await page.close()
+
+
+async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
+    """Go to `url` and wait for its DOM; network failures become VisitErrors that say why."""
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise VisitError(
+            f"{url} did not finish loading within {timeout_ms // 1000} s.", transient=True
+        ) from None
+    except Error as error:
+        text = str(error)
+        raise VisitError(
+            network_message(url, text), transient=any(code in text for code in TRANSIENT_ERRORS)
+        ) from None
+    if response is None:
+        raise VisitError(f"{url} gave no response.")
+    return response
+
+
+def _check_answer(url: str, response: Response) -> None:
+    """An HTML page, or an error status that may still be a bot challenge (read it first)."""
+    if response.status >= 400 and response.status not in CHALLENGE_STATUS:
+        raise _http_error(url, response.status)
+    content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type and content_type not in HTML_TYPES:
+        raise VisitError(
+            f"{url} is not an HTML page (it is {content_type}); give the address of a web page."
+        )
+
+
+def _http_error(url: str, status: int) -> VisitError:
+    return VisitError(
+        f"{url} answered HTTP {status}; check the address.", transient=status in TRANSIENT_STATUS
+    )
+
+
+def _redirect_chain(response: Response) -> list[str]:
+    """The addresses redirected from, first to last."""
+    chain: list[str] = []
+    request = response.request.redirected_from
+    while request is not None:
+        chain.insert(0, normalise(request.url))
+        request = request.redirected_from
+    return chain
+
+
+async def _wait_for_load(page: Page) -> None:
+    """The load event, for at most LOAD_GRACE_MS: some pages never fire it."""
+    with suppress(PlaywrightTimeout):
+        await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
+
+
+async def _wait_for_quiet_dom(page: Page) -> None:
+    """A short quiet DOM, bounded from here too: a page may have replaced setTimeout or
+    MutationObserver."""
+    with suppress(Error, asyncio.TimeoutError):
+        await asyncio.wait_for(
+            page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS]),
+            QUIET_LIMIT_MS / 1000 + 1,
+        )
+
+
+async def _collect(page: Page, url: str) -> Collected:
+    """Run the in-page collector and validate what it returns."""
+    try:
+        return Collected.model_validate(await page.evaluate(collector_source()))
+    except Error as error:
+        raise VisitError(f"{url}: the page could not be read ({first_line(str(error))}).") from None
+    except ValidationError as error:
+        problem = error.errors()[0]["msg"]
+        raise VisitError(f"{url}: the page could not be read (its record: {problem}).") from None
+
+
+def network_message(url: str, error: str) -> str:
+    for code, meaning in NETWORK_ERRORS.items():
+        if code in error:
+            return f"Could not load {url}: {meaning}."
+    return f"Could not load {url}: {first_line(error)}."
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"

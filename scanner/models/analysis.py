@@ -1,0 +1,16 @@
+"""The result of everything after the crawl, which the outputs are rendered from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.models.findings import Finding
+from scanner.models.plan import Plan
+from scanner.models.site import Site
+
+
+@dataclass(frozen=True)
+class Analysis:
+    site: Site
+    findings: list[Finding]
+    plan: Plan

@@ -1,0 +1,58 @@
+"""Reading a crawl record back from site.json, with one-line errors for what is not one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scanner.errors import BadInput
+from scanner.models.site import Site
+
+GIVE_SITE_JSON = "give the site.json that 'scanner scan' wrote."
+
+
+def read_site(path: Path) -> Site:
+    """Load a site.json; BadInput when it is missing, not JSON or not a crawl record."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file; {GIVE_SITE_JSON}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: cannot be read ({error}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInput(
+            f"{path}: not valid JSON (line {error.lineno}: {error.msg}); {GIVE_SITE_JSON}"
+        ) from None
+    try:
+        return Site.model_validate(upgrade_site_record(data))
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        raise BadInput(
+            f"{path}: not a crawl record ({where}: {problem['msg']}); {GIVE_SITE_JSON}"
+        ) from None
+
+
+def upgrade_site_record(data: Any) -> Any:
+    """A version 1 record (annotations inside each page, as `expectations`) in today's shape."""
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        return data
+    pages = data.get("pages")
+    if not isinstance(pages, list) or not all(isinstance(page, dict) for page in pages):
+        return data
+    annotations = [
+        {"url": page.get("url", ""), **page["expectations"]}
+        for page in pages
+        if isinstance(page.get("expectations"), dict) and any(page["expectations"].values())
+    ]
+    return {
+        **data,
+        "schema_version": 2,
+        "pages": [{k: v for k, v in page.items() if k != "expectations"} for page in pages],
+        "annotations": annotations,
+    }

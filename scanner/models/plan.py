@@ -1,0 +1,92 @@
+"""The tracking plan: decisions (which events, how each is triggered, with which parameters and
+destinations) and the evidence behind them. The words that explain a decision (trigger
+descriptions, limitations, developer snippets) are generated from it by scanner/outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field
+
+from scanner.models.findings import BusinessTypeGuess
+from scanner.models.site import CrawlError, Tracking
+from scanner.models.vocabulary import Conversion, FunnelStage, Kind, Model, Priority
+
+PLAN_SCHEMA_VERSION = 1
+# A selector that locates a control by its position in the page (an nth-of-type path) may hit
+# other controls on other pages, and breaks when the layout changes.
+POSITIONAL_SELECTOR = re.compile(r":nth-of-type|\s>\s")
+
+TriggerType = Literal[
+    "click", "link_click", "form_submit", "page_view", "custom_event", "enhanced_measurement"
+]
+
+
+class TriggerSpec(Model):
+    """How GTM catches the event; the one place the container reads it from."""
+
+    type: TriggerType
+    selectors: list[str] = Field(
+        default_factory=list, description="click and form_submit: CSS selectors of the controls."
+    )
+    url_regex: str = Field("", description="link_click: the link address regex (any case).")
+    page_path_regex: str = Field("", description="page_view: the page path regex.")
+
+    def positional_selectors(self) -> list[str]:
+        return [selector for selector in self.selectors if POSITIONAL_SELECTOR.search(selector)]
+
+
+class Destinations(Model):
+    meta: str = Field("", description="Meta pixel standard event, '' when none fits.")
+    google_ads: str = Field("", description="Google Ads conversion category, '' when none.")
+
+
+class PlannedEvent(Model):
+    """One event of the plan."""
+
+    event: str = Field(description="GA4 event name.")
+    kind: Kind
+    title: str = Field(description="What the event is, in a few words (from the rules).")
+    why: str = Field(description="Its business reason (from the rules).")
+    priority: Priority
+    funnel_stage: FunnelStage
+    conversion: Conversion
+    key_event: bool
+    trigger: TriggerSpec
+    parameters: dict[str, str] = Field(description="GA4 parameter -> where its value comes from.")
+    destinations: Destinations
+    enhanced_measurement: str = Field(
+        "",
+        description="How GA4 enhanced measurement collects it, or part of it; when the trigger "
+        "type is enhanced_measurement, it collects all of it and no tag is added.",
+    )
+    pages: list[str] = Field(description="Pages it was seen on.")
+    findings: int = Field(description="How many findings back this event.")
+    selectors: list[str] = Field(description="Selectors of the elements, forms or frames found.")
+
+    @property
+    def collected_by_enhanced_measurement(self) -> bool:
+        return self.trigger.type == "enhanced_measurement"
+
+
+class Plan(Model):
+    schema_version: int = PLAN_SCHEMA_VERSION
+    site: str
+    measurement_id: str
+    business_type: BusinessTypeGuess
+    pages_scanned: int
+    events: list[PlannedEvent]
+    not_seen: list[str] = Field(
+        description="Kinds that matter for this business type but were not found on any page."
+    )
+    existing_tracking: Tracking = Field(
+        default_factory=Tracking,
+        description="Tracking found on the pages, merged; datalayer holds the event names pushed.",
+    )
+    measurement_id_source: Literal["option", "site", "placeholder"] = "placeholder"
+    crawl_errors: list[CrawlError] = Field(default_factory=list)
+    obstacles: list[CrawlError] = Field(
+        default_factory=list, description="Pages behind a bot challenge or a login wall."
+    )

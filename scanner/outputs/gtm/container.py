@@ -1,0 +1,179 @@
+"""gtm-container.json: a container export (exportFormatVersion 2) for the plan (pure).
+
+Built from typed triggers and each destination's tags (GA4 today), then spelt as GTM's export
+format does (shared/reference/gtm-format.md): UPPER_SNAKE enums, parameters as
+{type, key, value}, variables referenced by display name in {{...}}, built-ins listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.models import Analysis, Plan
+from scanner.outputs.gtm.entities import (
+    Boolean,
+    BuiltInTrigger,
+    Condition,
+    Constant,
+    Container,
+    Parameter,
+    Tag,
+    Template,
+    Trigger,
+    Value,
+    Variable,
+)
+from scanner.outputs.gtm.ga4 import ga4_tags
+from scanner.outputs.gtm.triggers import trigger_for
+from scanner.outputs.text import json_text
+
+ACCOUNT_ID = "0"
+CONTAINER_ID = "0"
+# Fixed, so the file is the same for the same site; GTM ignores it on import.
+EXPORT_TIME = "2000-01-01 00:00:00"
+
+
+def render(analysis: Analysis) -> str:
+    return json_text(export(build_container(analysis.plan)))
+
+
+def build_container(plan: Plan) -> Container:
+    """Triggers for the events enhanced measurement does not collect, and the destinations'
+    tags on them."""
+    events = [e for e in plan.events if not e.collected_by_enhanced_measurement]
+    tracked = [(event, trigger_for(event)) for event in events]
+    destinations = [ga4_tags(plan, tracked)]
+    return Container(
+        name=f"Tracking plan for {plan.site}",
+        tags=tuple(tag for destination in destinations for tag in destination.tags),
+        triggers=tuple(trigger for _, trigger in tracked),
+        constants=tuple(c for destination in destinations for c in destination.constants),
+    )
+
+
+def export(container: Container) -> dict[str, Any]:
+    """The container as GTM's export format, ready for json.dumps."""
+    trigger_ids = {trigger.name: str(n) for n, trigger in enumerate(container.triggers, 1)}
+    if len(trigger_ids) != len(container.triggers):
+        raise ValueError("trigger names must be unique")
+    version: dict[str, Any] = {
+        "path": f"accounts/{ACCOUNT_ID}/containers/{CONTAINER_ID}/versions/0",
+        "accountId": ACCOUNT_ID,
+        "containerId": CONTAINER_ID,
+        "containerVersionId": "0",
+        "container": {
+            "path": f"accounts/{ACCOUNT_ID}/containers/{CONTAINER_ID}",
+            "accountId": ACCOUNT_ID,
+            "containerId": CONTAINER_ID,
+            "name": container.name,
+            "publicId": "GTM-XXXXXXX",
+            "usageContext": ["WEB"],
+            "fingerprint": "0",
+        },
+        "tag": [_tag(str(n), tag, trigger_ids) for n, tag in enumerate(container.tags, 1)],
+        "trigger": [_trigger(trigger_ids[t.name], t) for t in container.triggers],
+        "variable": [_constant(str(n), c) for n, c in enumerate(container.constants, 1)],
+    }
+    built_ins = container.built_ins()
+    if built_ins:
+        version["builtInVariable"] = [
+            {
+                "accountId": ACCOUNT_ID,
+                "containerId": CONTAINER_ID,
+                "type": variable.built_in,
+                "name": variable.name,
+            }
+            for variable in built_ins
+        ]
+    version["fingerprint"] = "0"
+    return {"exportFormatVersion": 2, "exportTime": EXPORT_TIME, "containerVersion": version}
+
+
+def _entity(id_key: str, entity_id: str, name: str, type_: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "accountId": ACCOUNT_ID,
+        "containerId": CONTAINER_ID,
+        id_key: entity_id,
+        "name": name,
+        "type": type_,
+        **fields,
+        "fingerprint": "0",
+    }
+
+
+def _tag(tag_id: str, tag: Tag, trigger_ids: dict[str, str]) -> dict[str, Any]:
+    firing = [t.id if isinstance(t, BuiltInTrigger) else trigger_ids[t.name] for t in tag.firing]
+    notes = {"notes": tag.notes} if tag.notes else {}
+    return _entity(
+        "tagId",
+        tag_id,
+        tag.name,
+        tag.type,
+        parameter=[_parameter(p) for p in tag.parameters],
+        firingTriggerId=firing,
+        tagFiringOption="ONCE_PER_EVENT",
+        monitoringMetadata={"type": "MAP"},
+        consentSettings={"consentStatus": "NOT_SET"},
+        **notes,
+    )
+
+
+def _trigger(trigger_id: str, trigger: Trigger) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, conditions in (
+        ("customEventFilter", trigger.custom_event_filters),
+        ("autoEventFilter", trigger.auto_event_filters),
+        ("filter", trigger.filters),
+    ):
+        if conditions:
+            fields[key] = [_condition(c) for c in conditions]
+    if trigger.listener is not None:
+        # keyless top-level fields of link-click and form-submission triggers (R5)
+        fields |= {
+            "waitForTags": {"type": "BOOLEAN", "value": "false"},
+            "checkValidation": {
+                "type": "BOOLEAN",
+                "value": _boolean_text(trigger.listener.check_validation),
+            },
+            "waitForTagsTimeout": {"type": "TEMPLATE", "value": "2000"},
+            "uniqueTriggerId": {"type": "TEMPLATE"},
+        }
+    return _entity("triggerId", trigger_id, trigger.name, trigger.type, **fields)
+
+
+def _constant(variable_id: str, constant: Constant) -> dict[str, Any]:
+    return _entity(
+        "variableId",
+        variable_id,
+        constant.name,
+        "c",
+        parameter=[_parameter(Template("value", constant.value))],
+        formatValue={},
+    )
+
+
+def _condition(condition: Condition) -> dict[str, Any]:
+    parameters = [
+        _parameter(Template("arg0", condition.variable)),
+        _parameter(Template("arg1", condition.value)),
+    ]
+    if condition.ignore_case:
+        parameters.append(_parameter(Boolean("ignore_case", True)))
+    return {"type": condition.operator, "parameter": parameters}
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    if isinstance(parameter, Template):
+        return {"type": "TEMPLATE", "key": parameter.key, "value": _text(parameter.value)}
+    if isinstance(parameter, Boolean):
+        return {"type": "BOOLEAN", "key": parameter.key, "value": _boolean_text(parameter.value)}
+    rows = [{"type": "MAP", "map": [_parameter(cell) for cell in row]} for row in parameter.rows]
+    return {"type": "LIST", "key": parameter.key, "list": rows}
+
+
+def _text(value: Value) -> str:
+    return value.reference() if isinstance(value, Variable) else value
+
+
+def _boolean_text(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,52 @@
+"""plan.json: the plan's decisions and evidence, with the words generated from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.models import Analysis, Plan, PlannedEvent
+from scanner.outputs.prose import datalayer_snippet, limitations, trigger_description
+from scanner.outputs.text import json_text
+
+
+def render(analysis: Analysis) -> str:
+    return json_text(plan_record(analysis.plan))
+
+
+def plan_record(plan: Plan) -> dict[str, Any]:
+    """The plan as plan.json holds it (and plan.md is rendered from)."""
+    record = plan.model_dump(mode="json")
+    record["events"] = [event_record(event) for event in plan.events]
+    return record
+
+
+def event_record(event: PlannedEvent) -> dict[str, Any]:
+    trigger = event.trigger
+    return {
+        "event": event.event,
+        "kind": event.kind,
+        "title": event.title,
+        "why": event.why,
+        "priority": event.priority,
+        "funnel_stage": event.funnel_stage,
+        "conversion": event.conversion,
+        "key_event": event.key_event,
+        "trigger": {
+            "type": trigger.type,
+            "description": trigger_description(event),
+            "css_selector": ", ".join(trigger.selectors),
+            "url_regex": trigger.url_regex,
+            "page_path_regex": trigger.page_path_regex,
+        },
+        "parameters": event.parameters,
+        "destinations": event.destinations.model_dump(mode="json"),
+        "enhanced_measurement": {
+            "collected": event.collected_by_enhanced_measurement,
+            "note": event.enhanced_measurement,
+        },
+        "limitations": limitations(event),
+        "datalayer": datalayer_snippet(event),
+        "pages": event.pages,
+        "findings": event.findings,
+        "selectors": event.selectors,
+    }

@@ -1,0 +1,87 @@
+"""The words generated from the plan's decisions: how each trigger works, what it cannot capture,
+and the dataLayer push to hand to the developers (pure)."""
+
+from __future__ import annotations
+
+from scanner.models import PlannedEvent
+
+ECOMMERCE_EVENTS = frozenset(
+    {"add_to_cart", "add_to_wishlist", "view_cart", "begin_checkout", "view_item", "purchase"}
+)
+PUSHED_KINDS = frozenset(
+    {"newsletter_form", "signup_form", "login_form", "video", "booking", "chat_widget"}
+)
+
+
+def trigger_description(event: PlannedEvent) -> str:
+    trigger = event.trigger
+    selectors = ", ".join(trigger.selectors)
+    if trigger.type == "enhanced_measurement":
+        return event.enhanced_measurement
+    if trigger.type == "page_view":
+        return f"Page view where the path matches {trigger.page_path_regex}"
+    if trigger.type == "link_click":
+        return f"Click on any link whose URL matches {trigger.url_regex} (any case)"
+    if trigger.type == "custom_event":
+        return (
+            f"dataLayer event '{event.event}' pushed from inside the frame "
+            f"({', '.join(event.selectors)}), by the embedded player's or widget's API or by a "
+            "GTM container in the framed page; what happens inside a frame is invisible to the "
+            "page's click and form triggers"
+        )
+    if trigger.type == "form_submit":
+        return f"Submission of the form matching {selectors}"
+    return f"Click on (or inside) {selectors}"
+
+
+def limitations(event: PlannedEvent) -> str:
+    """What the planned trigger cannot capture, and what to do about it."""
+    trigger = event.trigger
+    notes = []
+    positional = trigger.positional_selectors()
+    if positional and trigger.type in ("click", "form_submit"):
+        notes.append(
+            f"{len(positional)} control(s) have no stable class, id or attribute and are matched "
+            "by their position in the page, which breaks when the layout changes: ask the "
+            "developers for a data-track attribute on them."
+        )
+    if event.event in ECOMMERCE_EVENTS and trigger.type != "enhanced_measurement":
+        notes.append(
+            "A DOM trigger cannot read the product, price or quantity, so GA4 ecommerce reports "
+            "stay empty: push the dataLayer event below from the shop's code and switch the tag "
+            "to it (Send Ecommerce data, source: Data Layer)."
+        )
+    if trigger.type == "form_submit":
+        notes.append(
+            "GTM's form trigger needs a real submit event and fires before the server answers; "
+            "forms sent with JavaScript, or that fail validation on the server, need the "
+            "dataLayer push below after success instead."
+        )
+    if trigger.type == "custom_event":
+        notes.append("Nothing fires until the dataLayer event is pushed.")
+    return " ".join(notes)
+
+
+def datalayer_snippet(event: PlannedEvent) -> str:
+    """The developer hand-off: a dataLayer.push for what the DOM cannot express, or ''."""
+    name = event.event
+    if name in ECOMMERCE_EVENTS:
+        extra = '\n    transaction_id: "T-12345",' if name == "purchase" else ""
+        return (
+            "dataLayer.push({ ecommerce: null });\n"
+            "dataLayer.push({\n"
+            f'  event: "{name}",\n'
+            "  ecommerce: {"
+            f"{extra}\n"
+            '    currency: "EUR",\n'
+            "    value: 19.99,\n"
+            '    items: [{ item_id: "SKU_123", item_name: "Product name", price: 19.99,'
+            " quantity: 1 }]\n"
+            "  }\n"
+            "});"
+        )
+    if name == "generate_lead":
+        return f'dataLayer.push({{ event: "generate_lead", lead_type: "{event.kind}" }});'
+    if event.kind in PUSHED_KINDS:
+        return f'dataLayer.push({{ event: "{name}" }});'
+    return ""

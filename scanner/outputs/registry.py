@@ -1,0 +1,26 @@
+"""Every output file and the function that renders it from an analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scanner.models import Analysis
+from scanner.outputs import findings_json, gtm, plan_json, plan_md, site_json
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    render: Callable[[Analysis], str]
+
+
+CRAWL_RECORD = Output("site.json", site_json.render)
+# What `scanner analyze` rebuilds from a crawl record; `scanner scan` writes the record too.
+ANALYSIS_OUTPUTS = (
+    Output("findings.json", findings_json.render),
+    Output("plan.json", plan_json.render),
+    Output("plan.md", plan_md.render),
+    Output("gtm-container.json", gtm.render),
+)
+SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
