@@ -1,0 +1,202 @@
+"""The matcher vocabulary, one matcher at a time: each has a subject it must match and one it
+must not, and malformed blocks are refused with the field named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scanner.analysis.matchers import Compiler, RuleSyntaxError, Subject
+from scanner.models import Element, Form, Frame, Page
+
+LEXICON = {"cart": ["add to (cart|bag)", "in den warenkorb"], "trial": ["free trial"]}
+
+
+def page(url: str = "https://s.test/products/mug", **facts: Any) -> Page:
+    return Page(url=url, requested_url=url, status=200, depth=0, **facts)
+
+
+def element(text: str = "Add to cart", **facts: Any) -> Subject:
+    fields: dict[str, Any] = {
+        "tag": "button",
+        "visible": True,
+        "selector": "button",
+        "snippet": "<button>",
+        **facts,
+    }
+    return Subject("element", page(), element=Element(text=text, **fields))
+
+
+def form(types: set[str], count: int, **facts: Any) -> Subject:
+    record = Form(selector="form", **facts)
+    return Subject("form", page(), form=record, field_types=frozenset(types), field_count=count)
+
+
+def matches(spec: dict[str, Any], subject: Subject, target: str = "") -> bool:
+    check = Compiler(LEXICON, target or subject.target).block(spec, "match")
+    return check(subject) is not None
+
+
+CASES = [
+    # (matcher, block, subject that must match, subject that must not)
+    ("tag", {"tag": ["button", "a"]}, element(), element(tag="div")),
+    ("role", {"role": "button"}, element(role="button"), element()),
+    ("text", {"text": "add to cart"}, element("Add to Cart"), element("Add to cartridge set")),
+    ("text @lexicon", {"text": "@cart"}, element("In den Warenkorb"), element("Warenkorb")),
+    (
+        "lexicon inside a pattern",
+        {"text": "^(start )?@trial$"},
+        element("Start free trial"),
+        element("Start your free trial today"),
+    ),
+    (
+        "submit",
+        {"submit": "subscribe"},
+        form({"email"}, 1, submit_text="Subscribe"),
+        form({"email"}, 1, submit_text="Send"),
+    ),
+    (
+        "words",
+        {"words": {"max": 3}},
+        element("Add to cart"),
+        element("Add this lovely mug to cart"),
+    ),
+    ("words min", {"words": {"min": 2}}, element("Add to cart"), element("Add")),
+    (
+        "attr",
+        {"attr": {"class": "add[-_]?to[-_]?cart"}},
+        element(attrs={"class": "btn add-to-cart"}),
+        element(attrs={"class": "btn"}),
+    ),
+    (
+        "attr any name",
+        {"attr": {"*": "^buy$"}},
+        element(attrs={"data-action": "buy"}),
+        element(attrs={"data-action": "buyer"}),
+    ),
+    ("href", {"href": "^tel:"}, element(href="tel:+1555"), element(href="https://s.test/tel")),
+    (
+        "action",
+        {"action": "subscribe"},
+        form({"email"}, 1, action="https://s.test/subscribe"),
+        form({"email"}, 1, action="https://s.test/search"),
+    ),
+    (
+        "src",
+        {"src": "youtube\\.com/embed"},
+        Subject(
+            "frame",
+            page(),
+            frame=Frame(tag="iframe", src="https://youtube.com/embed/x", selector="f"),
+        ),
+        Subject(
+            "frame", page(), frame=Frame(tag="iframe", src="https://vimeo.com/1", selector="f")
+        ),
+    ),
+    (
+        "fields all/none/max",
+        {"fields": {"all": ["email"], "none": ["password"], "max": 2}},
+        form({"email", "name"}, 2),
+        form({"email", "password"}, 2),
+    ),
+    ("fields any", {"fields": {"any": ["phone", "email"]}}, form({"email"}, 1), form({"name"}, 1)),
+    ("fields count", {"fields": {"min": 3}}, form({"email"}, 3), form({"email"}, 2)),
+    ("inside", {"inside": ["footer"]}, element(landmark="footer"), element(landmark="main")),
+    ("inside a form", {"inside": "form"}, element(form=0), element(form=-1)),
+    ("visible", {"visible": False}, element(visible=False), element(visible=True)),
+    (
+        "url",
+        {"url": "^/products/"},
+        element(),
+        Subject("element", page("https://s.test/blog/mug"), element=element().element),
+    ),
+    (
+        "title",
+        {"title": "pricing"},
+        Subject("page", page(title="Pricing | App")),
+        Subject("page", page(title="Prices of mugs in history")),
+    ),
+    (
+        "jsonld",
+        {"jsonld": ["Product"]},
+        Subject("page", page(jsonld_types=["Offer", "Product"])),
+        Subject("page", page(jsonld_types=["Article"])),
+    ),
+    (
+        "meta",
+        {"meta": {"og:type": "^product$"}},
+        Subject("page", page(meta={"og:type": "product"})),
+        Subject("page", page(meta={"og:type": "article"})),
+    ),
+    (
+        "page_has list",
+        {"page_has": ["add_to_cart"]},
+        Subject("page", page(), page_kinds={"add_to_cart": 1}),
+        Subject("page", page(), page_kinds={"add_to_wishlist": 1}),
+    ),
+    (
+        "page_has counted",
+        {"page_has": {"kinds": ["add_to_cart"], "max": 2}},
+        Subject("page", page(), page_kinds={"add_to_cart": 2}),
+        Subject("page", page(), page_kinds={"add_to_cart": 5}),
+    ),
+    ("not", {"not": {"text": "remove"}}, element("Add to cart"), element("Remove from cart")),
+    (
+        "any",
+        {"any": [{"text": "@cart"}, {"attr": {"name": "^add$"}}]},
+        element("Buy", attrs={"name": "add"}),
+        element("Buy", attrs={"name": "buy"}),
+    ),
+    (
+        "all",
+        {"all": [{"text": "@cart"}, {"inside": "main"}]},
+        element(landmark="main"),
+        element(landmark="header"),
+    ),
+    (
+        "keys of a block all hold",
+        {"tag": "button", "text": "@cart"},
+        element(),
+        element(tag="a"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "hit", "miss"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_matcher_matches_one_subject_and_not_the_other(
+    spec: dict[str, Any], hit: Subject, miss: Subject
+) -> None:
+    assert matches(spec, hit)
+    assert not matches(spec, miss)
+
+
+def test_evidence_says_what_matched() -> None:
+    check = Compiler(LEXICON, "element").block({"text": "@cart", "tag": "button"}, "match")
+    assert check(element("Add to bag")) == ["text contains 'Add to bag'", "tag button"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "target", "problem"),
+    [
+        ({"colour": "red"}, "element", "match.colour: unknown matcher 'colour'"),
+        ({"text": "@nope"}, "element", "match.text: unknown lexicon entry '@nope'"),
+        ({"text": "(unclosed"}, "element", "match.text: invalid regular expression"),
+        ({"any": []}, "element", "match.any: expects a non-empty list"),
+        ({"words": {"most": 3}}, "element", "match.words: expects a mapping with min and/or max"),
+        ({"fields": {"some": ["email"]}}, "form", "match.fields: unknown key(s) ['some']"),
+        ({"inside": "sidebar"}, "element", "match.inside: landmarks are"),
+        ({"visible": "yes"}, "element", "match.visible: expects true or false"),
+        ({"page_has": ["add_to_basket"]}, "page", "unknown kind(s) ['add_to_basket']"),
+        (
+            {"page_has": ["add_to_cart"]},
+            "element",
+            "page_has is only for rules whose target is page",
+        ),
+        ({}, "element", "match: a match block must be a non-empty mapping"),
+    ],
+)
+def test_malformed_blocks_name_the_field(spec: dict[str, Any], target: str, problem: str) -> None:
+    with pytest.raises(RuleSyntaxError) as raised:
+        Compiler(LEXICON, target).block(spec, "match")
+    assert problem in str(raised.value)
