@@ -1,52 +1,136 @@
-"""README, --help and CI say the same thing."""
+"""README, --help, CI and the real outputs say the same thing."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import ROOT, run_cli
+from scanner.cli.commands import cli
+from scanner.cli.exits import EXIT_BY_ERROR, EXIT_CODES
+from scanner.serve import serve_directory
+from tests.conftest import FIXTURES, ROOT
+from tests.golden import GOLDEN
 
 README = (ROOT / "README.md").read_text()
+COMMANDS = ["scan", "analyze", "demo", "rules list", "rules check"]
+OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
 
 
 def section(title: str) -> str:
-    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.M | re.S)
+    match = re.search(rf"^##+ {re.escape(title)}\n(.*?)(?=^## )", README, re.M | re.S)
     assert match, title
     return match.group(1)
 
 
+def code_blocks(text: str, language: str = "") -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.M | re.S)
+
+
 def test_quickstart_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
-    block = re.search(
-        r"```sh\n(.*?)```", section("Quickstart (fresh Debian or Ubuntu machine)"), re.S
-    )
-    assert block
-    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
+    (block,) = code_blocks(section("Quickstart (fresh Debian or Ubuntu machine)"), "sh")[:1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines()]
     assert commands == ["./run demo", "./run test"]
     assert "exec ./run test" in (ROOT / ".ci" / "run").read_text()
 
 
-@pytest.mark.parametrize("command", ["scan", "analyze", "demo"])
-def test_every_option_in_the_readme_synopsis_exists(command: str) -> None:
-    synopsis = re.search(r"```\n(scanner scan .*?)```", section("Commands"), re.S)
-    assert synopsis
-    lines = synopsis.group(1).splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"scanner {command}"))
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith("scanner ")), len(lines)
-    )
-    text = " ".join(lines[start:end])  # the command's line and its indented continuation
-    options = set(re.findall(r"--[a-z-]+", text))
-    if "[same options as scan]" in lines[start]:
-        options |= {"--max-pages", "--depth", "--type", "--measurement-id", "--rules", "--browser"}
-    help_text = run_cli(command, "--help").stdout
-    for option in options:
-        assert option in help_text, f"{option} of 'scanner {command}' is not in --help"
+def synopsis_options() -> dict[str, set[str]]:
+    """The options the README's synopsis gives each command."""
+    (synopsis,) = [b for b in code_blocks(section("Commands")) if b.startswith("scanner scan")]
+    text: dict[str, str] = {}
+    for line in synopsis.splitlines():
+        if line.startswith("scanner "):
+            command = next(
+                c for c in sorted(COMMANDS, key=len, reverse=True) if line[8:].startswith(c)
+            )
+            text[command] = line
+        else:
+            text[command] += " " + line  # an indented continuation
+    options = {command: set(OPTION.findall(line)) for command, line in text.items()}
+    for command, line in text.items():
+        inherited = re.search(r"\[the options of (\w+), except ([^\]]*)\]", line)
+        if inherited:
+            excepted = set(OPTION.findall(inherited.group(2)))
+            options[command] = (options[command] - excepted) | (
+                options[inherited.group(1)] - excepted
+            )
+    return options
 
 
-def test_exit_codes_in_help_match_the_readme() -> None:
-    help_text = " ".join(run_cli("--help").stdout.split())
-    table = section("Commands")
-    for code in re.findall(r"^\| (\d+) \|", table, re.M):
-        assert f"{code} " in help_text, code
+def help_text(*args: str) -> str:
+    """What `scanner ARGS --help` prints (in-process: the same click commands, much faster)."""
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="scanner")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def help_options(command: str) -> set[str]:
+    """The options `scanner COMMAND --help` lists (the first name of each line)."""
+    listed = help_text(*command.split()).split("Options:", 1)[1]
+    return set(re.findall(r"^\s+(--?[a-z][a-z-]*)", listed, re.M)) - {"--help"}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_readme_synopsis_and_help_list_the_same_options(command: str) -> None:
+    readme = synopsis_options()[command]
+    shown = help_options(command)
+    assert sorted(readme - shown) == [], f"in the README but not in 'scanner {command} --help'"
+    assert sorted(shown - readme) == [], f"in 'scanner {command} --help' but not in the README"
+
+
+def test_exit_codes_are_the_same_in_help_in_the_readme_and_in_the_code() -> None:
+    """And each library error maps to one of them."""
+    assert set(EXIT_BY_ERROR.values()) <= set(EXIT_CODES)
+    rows = dict(re.findall(r"^\| (\d+) \| (.+) \|$", section("Commands"), re.M))
+    assert sorted(int(code) for code in rows) == sorted(EXIT_CODES)
+    for code, meaning in rows.items():
+        assert meaning.startswith(EXIT_CODES[int(code)]), code
+    epilog = help_text().split("Exit codes:", 1)[1]
+    listed = dict(re.findall(r"^\s+(\d+)\s+(.+?)\s*$", epilog, re.M))
+    assert {int(code): meaning for code, meaning in listed.items()} == EXIT_CODES
+
+
+def test_the_output_excerpt_is_real_rows_of_the_demo_plan() -> None:
+    text = section("What you get")
+    plan_lines = (GOLDEN / "demo" / "plan.md").read_text().splitlines()
+    excerpt = [line for block in code_blocks(text) for line in block.splitlines()]
+    assert len(excerpt) > 20
+    for line in excerpt:
+        if line in ("", "..."):
+            continue
+        start = line.removesuffix("...").rstrip()
+        assert any(real.startswith(start) for real in plan_lines), line
+    pages = len(json.loads((GOLDEN / "demo" / "site.json").read_text())["pages"])
+    assert f"`scanned {pages} page(s); wrote out/`" in text
+
+
+def documented_keys(file: str) -> set[str]:
+    (row,) = re.findall(rf"^\| `{re.escape(file)}` \| (.+) \|$", section("Output files"), re.M)
+    return set(re.findall(r"`([a-z_]+)`", row))
+
+
+def test_the_output_files_table_names_every_key() -> None:
+    site = json.loads((GOLDEN / "demo" / "site.json").read_text())
+    plan = json.loads((GOLDEN / "demo" / "plan.json").read_text())
+    finding = json.loads((GOLDEN / "demo" / "findings.json").read_text())[0]
+    expected = {
+        "site.json": {*site, *site["pages"][0], *site["coverage"]},
+        "plan.json": {*plan, *plan["events"][0], *plan["events"][0]["trigger"]},
+        "findings.json": set(finding) - {"in_iframe"},
+    }
+    for file, keys in expected.items():
+        assert sorted(keys - documented_keys(file)) == [], file
+
+
+@pytest.mark.browser
+def test_the_library_example_runs(tmp_path: Path) -> None:
+    (example,) = code_blocks(section("As a library"), "python")
+    with serve_directory(FIXTURES / "demo") as url:
+        code = example.replace("https://www.example.com/", url).replace(
+            'Path("out/example', f'Path("{tmp_path}'
+        )
+        exec(compile(code, "README example", "exec"), {})
+    assert (tmp_path / "gtm-container.json").exists() and (tmp_path / "site.json").exists()
