@@ -70,15 +70,14 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
     tracking = collected.tracking.model_copy(
         update={"vendors": vendors(scripts), "blocked_hits": sorted(set(visit.blocked_hits))}
     )
+    facts = {name: value for name, value in collected if name not in ("tracking", "expectations")}
     page = Page(
+        **facts,
         url=visit.final_url,
         requested_url=visit.requested_url,
         redirects=visit.redirects,
         status=visit.status,
         depth=visit.depth,
-        title=collected.title,
-        lang=collected.lang,
-        text_length=collected.text_length,
         obstacle=obstacle(
             visit.status,
             collected.title,
@@ -88,12 +87,6 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
             collected.text_length,
         ),
         consent=visit.consent,
-        meta=collected.meta,
-        jsonld_types=collected.jsonld_types,
-        elements=collected.elements,
-        forms=collected.forms,
-        frames=collected.frames,
-        links=collected.links,
         tracking=tracking,
     )
     found = collected.expectations

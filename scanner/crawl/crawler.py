@@ -65,7 +65,7 @@ def crawl(
     robots = Robots(ignore=options.ignore_robots)
     interrupted = False
     try:
-        asyncio.run(_crawl(starts, scope, options, state, robots, progress or _silent))
+        asyncio.run(Crawler(scope, options, state, robots, progress or _silent).run(starts))
     except KeyboardInterrupt:
         interrupted = True
     return CrawlResult(site=state.site(starts, robots), interrupted=interrupted)
@@ -75,65 +75,56 @@ def _silent(_: CrawlProgress) -> None:
     """No progress reports."""
 
 
-async def _crawl(
-    starts: list[str],
-    scope: Scope,
-    options: CrawlOptions,
-    state: CrawlState,
-    robots: Robots,
-    progress: Progress,
-) -> None:
-    async with open_browser(options.browser) as browser:
-        probe = await browser.new_page()
-        user_agent = (await probe.evaluate("navigator.userAgent")).replace(
-            "HeadlessChrome", "Chrome"
-        )
-        await probe.close()
-        context = await browser.new_context(
-            user_agent=f"{user_agent} {USER_AGENT_SUFFIX}",
-            viewport={"width": 1280, "height": 900},
-            service_workers="block",
-        )
-        await filter_requests(context, scope, options.block_third_party)
-        try:
-            await Levels(context, scope, options, state, robots, progress).run(starts)
-        finally:
-            with suppress(Error):  # after Ctrl-C the browser may already be gone
-                await context.close()
-
-
-class Levels:
-    """Loads the levels of one crawl within the global and per-host limits."""
+class Crawler:
+    """One crawl: the browser, then the levels, within the global and per-host limits."""
 
     def __init__(
         self,
-        context: BrowserContext,
         scope: Scope,
         options: CrawlOptions,
         state: CrawlState,
         robots: Robots,
         progress: Progress,
     ) -> None:
-        self.context, self.scope, self.options = context, scope, options
-        self.state, self.robots, self.progress = state, robots, progress
+        self.scope, self.options, self.state = scope, options, state
+        self.robots, self.progress = robots, progress
         self.limit = asyncio.Semaphore(options.concurrency)
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.done = self.failed = 0
 
     async def run(self, starts: list[str]) -> None:
+        async with open_browser(self.options.browser) as browser:
+            probe = await browser.new_page()
+            user_agent = (await probe.evaluate("navigator.userAgent")).replace(
+                "HeadlessChrome", "Chrome"
+            )
+            await probe.close()
+            context = await browser.new_context(
+                user_agent=f"{user_agent} {USER_AGENT_SUFFIX}",
+                viewport={"width": 1280, "height": 900},
+                service_workers="block",
+            )
+            await filter_requests(context, self.scope, self.options.block_third_party)
+            try:
+                await self._levels(context, starts)
+            finally:
+                with suppress(Error):  # after Ctrl-C the browser may already be gone
+                    await context.close()
+
+    async def _levels(self, context: BrowserContext, starts: list[str]) -> None:
         state, options = self.state, self.options
         for url in starts:
-            await self.robots.learn(self.context, url)
+            await self.robots.learn(context, url)
         listed: list[str] = []
         if options.sitemaps and options.depth > 0:
-            sitemaps = await sitemap_pages(self.context, starts, self.robots, self.scope)
+            sitemaps = await sitemap_pages(context, starts, self.robots, self.scope)
             listed, state.sitemap_pages = sitemaps.in_scope, sitemaps.listed
         level, candidates = 0, list(starts)
         while candidates:
             for origin in sorted({_origin(url) for url in candidates}):
-                await self.robots.learn(self.context, origin)
+                await self.robots.learn(context, origin)
             chosen = state.choose(candidates, level, self.scope, self.robots, options)
-            results = await asyncio.gather(*(self._load(url, level) for url in chosen))
+            results = await asyncio.gather(*(self._load(context, url, level) for url in chosen))
             links = {normalise(link) for link in state.links_kept(level, chosen)}
             for url, result in zip(chosen, results, strict=True):
                 page = state.record(url, result, self.scope)
@@ -147,7 +138,7 @@ class Levels:
             candidates = sorted(links - state.attempted - set(state.pages))
         state.left_over(candidates, self.scope)
 
-    async def _load(self, url: str, depth: int) -> Recorded | CrawlError:
+    async def _load(self, context: BrowserContext, url: str, depth: int) -> Recorded | CrawlError:
         """Visit one page within the limits, waiting out the host's Crawl-delay."""
         host = urlsplit(url).netloc
         delay = self.robots.crawl_delay(host)
@@ -156,7 +147,7 @@ class Levels:
         async with self.host_limits[host], self.limit:
             result: Recorded | CrawlError
             try:
-                result = await visit(self.context, url, depth, self.options.visit())
+                result = await visit(context, url, depth, self.options.visit())
             except VisitError as error:
                 result = CrawlError(url=url, error=error.message)
             self._report(url, failed=isinstance(result, CrawlError))
