@@ -1,7 +1,7 @@
 """The layers keep their direction, read from the imports themselves: models import no other
 layer; crawl, analysis and outputs import only models (and the shared errors and resources);
 third-party libraries stay in the layer that owns them; the stages after the crawl touch no
-clock, network or process."""
+clock, network or process; only the command line talks to the terminal."""
 
 from __future__ import annotations
 
@@ -114,11 +114,37 @@ def test_stages_after_the_crawl_touch_no_clock_network_or_process(path: Path) ->
         assert ".write_text(" not in source and ".write_bytes(" not in source, dotted(path)
 
 
+def terminal_use(path: Path) -> list[str]:
+    """Calls to print() and uses of sys.stdout / sys.stderr in a module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+        ):
+            found.append(f"print() on line {node.lineno}")
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+            and node.attr in ("stdout", "stderr")
+        ):
+            found.append(f"sys.{node.attr} on line {node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if layer(dotted(p)) != "cli"], ids=dotted)
+def test_only_the_command_line_talks_to_the_terminal(path: Path) -> None:
+    assert terminal_use(path) == [], dotted(path)
+
+
 def test_the_rule_catches_a_violation(tmp_path: Path) -> None:
     """The checks read real imports: an analysis module importing the crawler is caught."""
     bad = tmp_path / "scanner" / "analysis" / "bad.py"
     bad.parent.mkdir(parents=True)
-    bad.write_text("from scanner.crawl.visit import visit\nimport playwright\n")
+    bad.write_text("from scanner.crawl.visit import visit\nimport playwright\nprint(visit)\n")
     assert own_imports(bad) == {"crawl.visit"}
+    assert terminal_use(bad) == ["print() on line 3"]
     assert layer("crawl.visit") not in LAYERS["analysis"]
     assert "playwright" in library_imports(bad) and "analysis" not in LIBRARIES["playwright"]
