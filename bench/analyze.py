@@ -58,7 +58,9 @@ def main() -> None:
         render_outputs(result)
         output_times.append(time.perf_counter() - started)
     tracemalloc.start()
-    render_outputs(analyze(site, options, rules))
+    analysis = analyze(site, options, rules)
+    analysis_peak = tracemalloc.get_traced_memory()[1]
+    render_outputs(analysis)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
@@ -78,7 +80,10 @@ def main() -> None:
         f"outputs ({', '.join(o.name for o in ANALYSIS_OUTPUTS)}): median "
         f"{statistics.median(output_times):.2f} s"
     )
-    print(f"peak Python memory during analysis and outputs: {peak / 2**20:.1f} MiB")
+    print(
+        f"peak Python memory: analysis {analysis_peak / 2**20:.1f} MiB, "
+        f"with the outputs {peak / 2**20:.1f} MiB"
+    )
 
 
 def render_outputs(analysis: Analysis) -> list[str]:
