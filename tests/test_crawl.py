@@ -68,13 +68,14 @@ def test_robots_txt_is_obeyed_with_its_crawl_delay_and_sitemaps() -> None:
             f"<url><loc>{base}/only-in-sitemap</loc></url></urlset>"
         )
         site = run(base + "/", depth=1, concurrency=4)
+        most_in_flight = server.most_in_flight
         ignoring = run(base + "/", depth=1, ignore_robots=True)
     assert paths(site, base) == ["/", "/a", "/only-in-sitemap"]
     assert reasons(site, base)["/private/report"] == "disallowed by robots.txt"
     (report,) = site.coverage.robots
     assert report.found and report.crawl_delay == 0.2 and report.sitemaps == [f"{base}/index.xml"]
     assert site.coverage.sitemap_pages == 1
-    assert server.most_in_flight == 1  # a Crawl-delay means one request at a time
+    assert most_in_flight == 1  # a Crawl-delay means one request at a time
     assert "/private/report" in paths(ignoring, base) and ignoring.coverage.ignore_robots
 
 
