@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from scanner.analysis.rules import RuleSet, load_rules
+from scanner.cli import main
 from scanner.resources import resource_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +33,19 @@ IN_CI = bool(os.environ.get("CI"))
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return load_rules(resource_dir("rules"))
+
+
+def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process, as `scanner ARGS`, capturing what it prints and its
+    exit code (no interpreter start-up: for everything that needs no environment of its own)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(["scanner", *args], code, out.getvalue(), err.getvalue())
 
 
 def run_cli(

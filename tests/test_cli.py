@@ -20,7 +20,7 @@ import pytest
 
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
 from scanner.serve import serve_directory
-from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
+from tests.conftest import FIXTURES, REQUIRED_KINDS, invoke, run_cli
 from tests.golden import GOLDEN, RECORDED_HOST
 
 OUTPUTS = [output.name for output in SCAN_OUTPUTS]
@@ -67,7 +67,7 @@ def test_two_scans_of_the_same_site_are_byte_identical(demo_scan: tuple[str, Pat
 
 
 def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(tmp_path: Path) -> None:
-    result = run_cli("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(tmp_path))
+    result = invoke("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(o.name for o in ANALYSIS_OUTPUTS)
     for output in ANALYSIS_OUTPUTS:
@@ -83,14 +83,14 @@ def test_analyze_reads_a_site_json_of_the_first_schema_version(tmp_path: Path) -
         page["expectations"] = by_url.get(page["url"], empty)
     site["schema_version"] = 1
     (tmp_path / "site.json").write_text(json.dumps(site))
-    result = run_cli("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
+    result = invoke("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     golden_plan = (GOLDEN / "demo" / "plan.json").read_bytes()
     assert (tmp_path / "out" / "plan.json").read_bytes() == golden_plan
 
 
 def test_analyze_can_force_a_type_and_a_measurement_id(tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "analyze",
         str(GOLDEN / "demo" / "site.json"),
         "-o",
@@ -151,7 +151,7 @@ def assert_clean_error(
 
 @pytest.mark.parametrize("url", ["example.com", "ftp://example.com/", "http://", "http://h:99999/"])
 def test_malformed_url(url: str, tmp_path: Path) -> None:
-    assert_clean_error(run_cli("scan", url, "-o", str(tmp_path)), 2, url)
+    assert_clean_error(invoke("scan", url, "-o", str(tmp_path)), 2, url)
 
 
 @browser
@@ -194,37 +194,37 @@ def test_one_failing_start_url_keeps_the_others(tmp_path: Path) -> None:
 
 
 def test_missing_site_json(tmp_path: Path) -> None:
-    result = run_cli("analyze", str(tmp_path / "nope.json"), "-o", str(tmp_path))
+    result = invoke("analyze", str(tmp_path / "nope.json"), "-o", str(tmp_path))
     assert_clean_error(result, 4, "no such file")
 
 
 def test_site_json_that_is_not_json(tmp_path: Path) -> None:
     bad = tmp_path / "site.json"
     bad.write_text("{not json")
-    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "not valid JSON")
+    assert_clean_error(invoke("analyze", str(bad), "-o", str(tmp_path)), 4, "not valid JSON")
 
 
 def test_site_json_that_is_not_a_crawl_record(tmp_path: Path) -> None:
     bad = tmp_path / "site.json"
     bad.write_text('{"pages": "many"}')
-    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "not a crawl record")
+    assert_clean_error(invoke("analyze", str(bad), "-o", str(tmp_path)), 4, "not a crawl record")
 
 
 def test_unreadable_site_json(tmp_path: Path) -> None:
     bad = tmp_path / "site.json"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    assert_clean_error(run_cli("analyze", str(bad), "-o", str(tmp_path)), 4, "cannot be read")
+    assert_clean_error(invoke("analyze", str(bad), "-o", str(tmp_path)), 4, "cannot be read")
 
 
 def test_unwritable_output_directory(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    result = run_cli("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(blocker / "out"))
+    result = invoke("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(blocker / "out"))
     assert_clean_error(result, 4, "cannot write to")
 
 
 def test_invalid_measurement_id(tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "scan", "http://127.0.0.1:9/", "-o", str(tmp_path), "--measurement-id", "UA-12345-1"
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -232,7 +232,7 @@ def test_invalid_measurement_id(tmp_path: Path) -> None:
 
 
 def test_browser_option_pointing_nowhere(tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "scan", "http://127.0.0.1:9/", "-o", str(tmp_path), "--browser", "/nonexistent/chromium"
     )
     assert_clean_error(result, 5, "/nonexistent/chromium", "does not exist")

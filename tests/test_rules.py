@@ -12,7 +12,7 @@ from scanner.analysis.rules import RuleSet, event_name_problem, load_rules
 from scanner.errors import BadInput
 from scanner.models import KINDS, AnalysisOptions, Element, Page, Site
 from scanner.resources import resource_dir
-from tests.conftest import FIXTURES, REQUIRED_KINDS, run_cli
+from tests.conftest import FIXTURES, REQUIRED_KINDS, invoke
 
 
 @pytest.fixture
@@ -215,20 +215,20 @@ rules:
 
 
 def test_rules_list_names_every_rule_and_its_file() -> None:
-    result = run_cli("rules", "list")
+    result = invoke("rules", "list")
     assert result.returncode == 0, result.stderr
     assert "common/phone_link" in result.stdout and "ecommerce/add_to_cart_button" in result.stdout
     assert "rules/ecommerce.yaml" in result.stdout
 
 
 def test_rules_check_accepts_the_bundled_packs() -> None:
-    result = run_cli("rules", "check")
+    result = invoke("rules", "check")
     assert result.returncode == 0 and result.stdout.startswith("ok: 6 packs")
 
 
 def test_rules_check_reports_a_broken_extra_pack(tmp_path: Path) -> None:
     (tmp_path / "fashion.yaml").write_text(EXTRA_PACK.replace("'size guide'", "'size (guide'"))
-    result = run_cli("rules", "check", str(tmp_path))
+    result = invoke("rules", "check", str(tmp_path))
     assert result.returncode == 4 and "Traceback" not in result.stderr
     assert "fashion.yaml: rule 'fashion/size_guide': field match.text" in result.stderr
 
@@ -243,7 +243,7 @@ def test_extra_packs_add_rules_and_same_named_packs_replace_bundled_ones(tmp_pat
     assert "fashion/size_guide" in {rule.id for rule in rule_set.rules}
     assert rule_set.kind_plan("free_trial", "saas").priority == "low"
     assert len([p for p in rule_set.packs if p.name == "saas"]) == 1
-    listed = run_cli("rules", "list", "--rules", str(tmp_path)).stdout
+    listed = invoke("rules", "list", "--rules", str(tmp_path)).stdout
     assert "fashion/size_guide" in listed and f"{tmp_path}/saas.yaml" in listed
 
 
@@ -272,6 +272,6 @@ def test_analyze_uses_the_rules_directory_recorded_by_the_scan(tmp_path: Path) -
         ],
     )
     (tmp_path / "site.json").write_text(site.model_dump_json())
-    result = run_cli("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
+    result = invoke("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "fashion/size_guide" in (tmp_path / "out" / "findings.json").read_text()

@@ -11,10 +11,11 @@ from scanner.cli.exits import EXIT_BY_ERROR
 from scanner.errors import ScannerError
 
 
-def main() -> None:
-    """Run the commands; a library error becomes one `error:` line and its exit code."""
+def main(args: list[str] | None = None) -> None:
+    """Run the commands (on `args`, else the command line); a library error becomes one
+    `error:` line and its exit code."""
     try:
-        cli(standalone_mode=False)
+        cli(args=args, standalone_mode=False)
     except ScannerError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(EXIT_BY_ERROR[type(error)])
