@@ -31,8 +31,8 @@ from playwright.async_api import async_playwright
 
 from scanner.crawl import CrawlOptions, crawl
 from scanner.crawl.browser import find_browser, launch_args
-from scanner.crawl.scope import template
 from scanner.serve import LocalServer, reply, running
+from scanner.url_templates import template
 
 CATEGORIES = [f"category-{n}" for n in range(10)]
 PRODUCTS = [f"product-{n}-handmade-item" for n in range(200)]

@@ -103,7 +103,7 @@ def score(name: str, expert: Expert, analysis: Analysis, seconds: float) -> Scor
     found: set[str] = {f.kind for f in findings}
     by_page = {(f.kind, page_path(f.page)) for f in findings}
     wanted = {(kind, unquote(path)) for kind, paths in expert.must.items() for path in paths}
-    key: set[str] = {e.kind for e in analysis.plan.events if e.key_event}
+    key: set[str] = {e.kind for e in analysis.plan.events if e.tier == "key"}
     return Score(
         name=name,
         expected_type=expert.business_type,

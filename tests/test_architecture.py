@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "scanner"
-# What each layer may import of the scanner's own code ("shared" is errors and resources).
+# What each layer may import of the scanner's own code ("shared": errors, resources, the demo
+# server and URL templates).
 LAYERS = {
     "models": {"models", "shared"},
     "crawl": {"crawl", "models", "shared"},
@@ -23,7 +24,7 @@ LAYERS = {
     "cli": {"cli", "api", "crawl", "analysis", "outputs", "models", "shared"},
     "shared": {"shared"},
 }
-SHARED = {"errors", "resources", "serve"}
+SHARED = {"errors", "resources", "serve", "url_templates"}
 # Where a third-party library may be imported: by layer, or by one module (dotted path).
 LIBRARIES = {
     "playwright": {"crawl"},

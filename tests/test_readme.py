@@ -21,9 +21,21 @@ OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
 
 
 def section(title: str) -> str:
-    match = re.search(rf"^##+ {re.escape(title)}\n(.*?)(?=^## )", README, re.M | re.S)
-    assert match, title
-    return match.group(1)
+    """The text under a heading of the README, up to the next heading of level 2 (headings inside
+    code blocks do not count)."""
+    lines, inside, fenced = [], False, False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and re.fullmatch(rf"##+ {re.escape(title)}", line):
+            inside = True
+            continue
+        if inside and not fenced and line.startswith("## "):
+            break
+        if inside:
+            lines.append(line)
+    assert lines, title
+    return "\n".join(lines) + "\n"
 
 
 def code_blocks(text: str, language: str = "") -> list[str]:

@@ -120,7 +120,7 @@ def test_event_name_ga4_would_reject(rules_copy: Path) -> None:
     path = rules_copy / "saas.yaml"
     path.write_text(
         path.read_text().replace(
-            "free_trial: {priority: high}", "free_trial: {priority: high, event: form_submit}"
+            "\nsignals:", "\nkinds:\n  free_trial: {event: form_submit}\n\nsignals:"
         )
     )
     message = load_error(rules_copy)
@@ -237,11 +237,11 @@ def test_extra_packs_add_rules_and_same_named_packs_replace_bundled_ones(tmp_pat
     (tmp_path / "fashion.yaml").write_text(EXTRA_PACK)
     saas = (resource_dir("rules") / "saas.yaml").read_text()
     (tmp_path / "saas.yaml").write_text(
-        saas.replace("free_trial: {priority: high}", "free_trial: {priority: low}")
+        saas.replace("\nsignals:", "\nkinds:\n  free_trial: {title: Trial started}\n\nsignals:")
     )
     rule_set = load_rules(resource_dir("rules"), tmp_path)
     assert "fashion/size_guide" in {rule.id for rule in rule_set.rules}
-    assert rule_set.kind_plan("free_trial", "saas").priority == "low"
+    assert rule_set.kind_plan("free_trial", "saas").title == "Trial started"
     assert len([p for p in rule_set.packs if p.name == "saas"]) == 1
     listed = invoke("rules", "list", "--rules", str(tmp_path)).stdout
     assert "fashion/size_guide" in listed and f"{tmp_path}/saas.yaml" in listed

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from scanner.analysis import signals
 from scanner.analysis.rules import KindPlan, RuleSet
 from scanner.analysis.selectors import Control, controls, trigger_selectors
 from scanner.models import (
@@ -24,8 +25,8 @@ from scanner.models import (
     Tracking,
     TriggerSpec,
 )
+from scanner.url_templates import template
 
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 # Kinds caught by the link's address (tel:, mailto:, wa.me...) rather than by a CSS selector:
 # the address says what the link does wherever it appears.
 LINK_KINDS = frozenset({"phone_link", "email_link", "messaging_link"})
@@ -40,7 +41,8 @@ def build_plan(
     rules: RuleSet,
     options: AnalysisOptions,
 ) -> Plan:
-    """One planned event per kind found, sorted by priority, with GTM trigger and parameters."""
+    """One planned event per kind found (and the macro conversions planned even when unseen),
+    each with its GTM trigger and parameters, tiered by the business's key signals."""
     enhanced = {rule.id: rule.enhanced_measurement for rule in rules.rules}
     by_kind: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -56,10 +58,15 @@ def build_plan(
         )
         for kind, group in sorted(by_kind.items())
     ]
-    events = _drop_duplicate_page_events(events)
-    events.sort(
-        key=lambda e: (PRIORITY_ORDER[e.priority], e.conversion != "macro", e.event, e.kind)
-    )
+    events, merged = _merge_page_and_click(events)
+    for kind in rules.signals(business.type).always:
+        if not any(event.event == rules.kind_plan(kind, business.type).event for event in events):
+            events.append(_unseen(kind, rules.kind_plan(kind, business.type)))
+    evidence: dict[str, signals.Evidence] = {
+        event.kind: _evidence([f for k in merged.get(event.kind, [event.kind]) for f in by_kind[k]])
+        for event in events
+    }
+    events = signals.choose(events, evidence, business, rules)
     existing = existing_tracking(site)
     measurement_id, source = _measurement_id(options.measurement_id, existing.ga4)
     return Plan(
@@ -70,9 +77,38 @@ def build_plan(
         business_type=business,
         pages_scanned=len(site.pages),
         events=events,
+        funnel=signals.funnel(events, rules.signals(business.type)),
+        container_events=options.events,
         not_seen=[k for k in rules.kinds_that_matter(business.type) if k not in by_kind],
         crawl_errors=site.errors,
         obstacles=[CrawlError(url=p.url, error=p.obstacle) for p in site.pages if p.obstacle],
+    )
+
+
+def _evidence(findings: list[Finding]) -> signals.Evidence:
+    if not findings:
+        return signals.Evidence(templates=0, confidence=0.0)
+    return signals.Evidence(
+        templates=len({template(f.page) for f in findings}),
+        confidence=sum(f.confidence for f in findings) / len(findings),
+    )
+
+
+def _unseen(kind: str, settings: KindPlan) -> PlannedEvent:
+    """A macro conversion the crawl could not reach (a purchase behind the checkout): the site's
+    code pushes it to the dataLayer."""
+    return PlannedEvent(
+        event=settings.event,
+        kind=kind,
+        title=settings.title,
+        why=settings.why,
+        funnel_stage=settings.funnel_stage,
+        trigger=TriggerSpec(type="custom_event", pushed_by="site"),
+        parameters={},
+        destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
+        pages=[],
+        findings=0,
+        selectors=[],
     )
 
 
@@ -115,10 +151,7 @@ def _event(
         kind=kind,
         title=settings.title,
         why=settings.why,
-        priority=settings.priority,
         funnel_stage=settings.funnel_stage,
-        conversion=settings.conversion,
-        key_event=settings.key_event,
         trigger=trigger,
         parameters=parameters,
         destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
@@ -148,7 +181,7 @@ def _trigger(
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
         )
     if target == "frame":
-        return TriggerSpec(type="custom_event"), extra
+        return TriggerSpec(type="custom_event", pushed_by="frame"), extra
     if target == "form":
         return (
             TriggerSpec(type="form_submit", selectors=selectors),
@@ -236,9 +269,35 @@ def _path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-def _drop_duplicate_page_events(events: list[PlannedEvent]) -> list[PlannedEvent]:
-    """When a page view and a click send the same event (view_cart, begin_checkout), keep the
-    page view: it also counts visitors who got there without that click, and never twice.
-    Form submissions are kept: they are the conversion, not a way to a page."""
-    page_events = {e.event for e in events if e.trigger.type == "page_view"}
-    return [e for e in events if e.trigger.type != "click" or e.event not in page_events]
+def _merge_page_and_click(
+    events: list[PlannedEvent],
+) -> tuple[list[PlannedEvent], dict[str, list[str]]]:
+    """When a page view and a click send the same event (view_cart, begin_checkout), plan one
+    event, triggered by the page view: it also counts visitors who got there without that click,
+    and never twice. It is named for the click's kind (the cart opened, the checkout started)
+    and its evidence joins both. Form submissions are kept: they are the conversion, not a way
+    to a page. Returns the events and, for each merged one, the kinds it joins."""
+    clicks = {e.event: e for e in events if e.trigger.type == "click"}
+    out: list[PlannedEvent] = []
+    merged: dict[str, list[str]] = {}
+    for event in events:
+        click = clicks.get(event.event)
+        if event.trigger.type == "click" and any(
+            e.event == event.event and e.trigger.type == "page_view" for e in events
+        ):
+            continue
+        if event.trigger.type == "page_view" and click is not None:
+            merged[click.kind] = [event.kind, click.kind]
+            event = event.model_copy(
+                update={
+                    "kind": click.kind,
+                    "title": click.title,
+                    "why": click.why,
+                    "funnel_stage": click.funnel_stage,
+                    "pages": sorted(set(event.pages) | set(click.pages)),
+                    "findings": event.findings + click.findings,
+                    "selectors": click.selectors,
+                }
+            )
+        out.append(event)
+    return out, merged

@@ -5,25 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.analysis.matchers import Check, Compiler, RuleSyntaxError
 from scanner.errors import BadInput
-from scanner.models import (
-    KINDS,
-    AnalysisOptions,
-    BusinessType,
-    Conversion,
-    FunnelStage,
-    Kind,
-    Priority,
-)
+from scanner.models import KINDS, AnalysisOptions, BusinessType, FunnelStage, Kind
 from scanner.resources import resource_dir
 
 COMMON_PACK = "common"
+STRONG_SIGNAL = 0.5  # a micro-conversion this strong is missed when not found
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # GA4 reserved web event names and prefixes (shared/reference/gtm-format.md, section 9).
 RESERVED_EVENTS = frozenset(
@@ -79,12 +72,30 @@ class KindSettings(Spec):
     event: str | None = None
     title: str | None = None
     why: str | None = None
-    priority: Priority | None = None
     funnel_stage: FunnelStage | None = None
-    conversion: Conversion | None = None
-    key_event: bool | None = None
     meta: str | None = None
     google_ads: str | None = None
+
+
+class SignalsSpec(Spec):
+    """The few critical signals of a business type (chosen by analysis/signals.py)."""
+
+    macros: list[Kind] = Field(
+        default_factory=list,
+        description="The conversions that make money, in order of preference; the first three "
+        "found are the macro conversions.",
+    )
+    always: list[Kind] = Field(
+        default_factory=list,
+        description="Macro conversions planned even when the crawl could not see them.",
+    )
+    micros: dict[Kind, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict,
+        description="How strongly each kind shows progress towards the macro conversions, 0..1.",
+    )
+    funnel: list[list[Kind]] = Field(
+        default_factory=list, description="Ordered funnel steps, each the kinds that make it."
+    )
 
 
 class RuleSpec(Spec):
@@ -137,6 +148,7 @@ class PackSpec(Spec):
     fields: dict[str, FieldSemantics] = Field(default_factory=dict)
     detect: DetectSpec = Field(default_factory=DetectSpec)
     kinds: dict[Kind, KindSettings] = Field(default_factory=dict)
+    signals: SignalsSpec = Field(default_factory=SignalsSpec)
     rules: list[RuleSpec] = Field(default_factory=list)
 
 
@@ -160,10 +172,7 @@ class KindPlan:
     event: str
     title: str
     why: str
-    priority: Priority
     funnel_stage: FunnelStage
-    conversion: Conversion
-    key_event: bool
     meta: str
     google_ads: str
 
@@ -194,9 +203,15 @@ class RuleSet:
                     merged.update(settings.model_dump(exclude_none=True))
         return KindPlan(**merged)
 
-    def kinds_that_matter(self, business_type: str) -> list[str]:
+    def signals(self, business_type: str) -> SignalsSpec:
         spec = self.business_types().get(business_type)
-        return sorted(spec.kinds) if spec else []
+        return spec.signals if spec else SignalsSpec()
+
+    def kinds_that_matter(self, business_type: str) -> list[str]:
+        """The macro conversions of the business type and its strong micro-conversions."""
+        signals = self.signals(business_type)
+        strong = {kind for kind, weight in signals.micros.items() if weight >= STRONG_SIGNAL}
+        return sorted(set(signals.macros) | strong)
 
 
 def rules_for(options: AnalysisOptions) -> RuleSet:

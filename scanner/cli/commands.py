@@ -12,6 +12,7 @@ from scanner.api import ScanOptions, ScanResult, analyze, scan
 from scanner.cli.exits import EXIT_CODES
 from scanner.cli.options import (
     analysis_options,
+    events_option,
     measurement_option,
     out_option,
     rules_option,
@@ -66,13 +67,16 @@ def scan_command(
     business_type: str | None,
     measurement_id: str | None,
     rules_dir: Path | None,
+    events: str | None,
     resume: bool,
     **crawl_settings: Any,
 ) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
     options = ScanOptions(
         crawl=CrawlOptions(**crawl_settings),
-        analysis=analysis_options(business_type, measurement_id, rules_dir, AnalysisOptions()),
+        analysis=analysis_options(
+            AnalysisOptions(), business_type, measurement_id, rules_dir, events
+        ),
     )
     previous = _previous_scan(list(urls), out) if resume else None
     _scan_and_write(list(urls), out, options, previous)
@@ -109,12 +113,15 @@ def demo(
     business_type: str | None,
     measurement_id: str | None,
     rules_dir: Path | None,
+    events: str | None,
     **crawl_settings: Any,
 ) -> None:
     """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT (other hosts blocked)."""
     options = ScanOptions(
         crawl=CrawlOptions(**crawl_settings, block_third_party=True),
-        analysis=analysis_options(business_type, measurement_id, rules_dir, AnalysisOptions()),
+        analysis=analysis_options(
+            AnalysisOptions(), business_type, measurement_id, rules_dir, events
+        ),
     )
     with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
         click.echo(f"serving the demo site on {base_url}", err=True)
@@ -126,17 +133,19 @@ def demo(
 @out_option
 @type_option
 @measurement_option
+@events_option
 @rules_option
 def analyze_command(
     site_json: Path,
     out: Path,
     business_type: str | None,
     measurement_id: str | None,
+    events: str | None,
     rules_dir: Path | None,
 ) -> None:
     """Rebuild findings, plan and container from a site.json, without a browser."""
     site = read_site(site_json)
-    options = analysis_options(business_type, measurement_id, rules_dir, site.settings)
+    options = analysis_options(site.settings, business_type, measurement_id, rules_dir, events)
     write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
 
@@ -150,7 +159,7 @@ def rules() -> None:
 @rules_option
 def rules_list(rules_dir: Path | None) -> None:
     """Print every rule: id, kind, target, title and the file it comes from."""
-    rule_set = rules_for(analysis_options(None, None, rules_dir, AnalysisOptions()))
+    rule_set = rules_for(analysis_options(AnalysisOptions(), rules_dir=rules_dir))
     for pack in rule_set.packs:
         business_type = pack.spec.business_type or "all sites"
         click.echo(f"{pack.path}  ({business_type}: {pack.spec.description})")
@@ -162,7 +171,7 @@ def rules_list(rules_dir: Path | None) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def rules_check(directory: Path | None) -> None:
     """Validate the rule packs of DIRECTORY on top of the bundled ones (default: the bundled)."""
-    rule_set = rules_for(analysis_options(None, None, directory, AnalysisOptions()))
+    rule_set = rules_for(analysis_options(AnalysisOptions(), rules_dir=directory))
     click.echo(f"ok: {len(rule_set.packs)} packs, {len(rule_set.rules)} rules")
 
 

@@ -36,6 +36,13 @@ rules_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory of rule packs that add to or replace the bundled ones (same file name).",
 )
+events_option = click.option(
+    "--events",
+    type=click.Choice(["key", "recommended", "all"]),
+    default=None,
+    help="Which tiers of the plan the GTM container tags: key, recommended (with key: the "
+    "default) or all.",
+)
 out_option = click.option(
     "-o",
     "--out",
@@ -110,6 +117,7 @@ CRAWL_OPTIONS = [
     ),
     type_option,
     measurement_option,
+    events_option,
     rules_option,
     click.option(
         "--browser",
@@ -128,10 +136,11 @@ def with_crawl_options(func: F) -> F:
 
 
 def analysis_options(
-    business_type: str | None,
-    measurement_id: str | None,
-    rules_dir: Path | None,
     base: AnalysisOptions,
+    business_type: str | None = None,
+    measurement_id: str | None = None,
+    rules_dir: Path | None = None,
+    events: str | None = None,
 ) -> AnalysisOptions:
     """The options given on the command line, the others from `base`."""
     if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
@@ -144,5 +153,6 @@ def analysis_options(
             "business_type": business_type or base.business_type,
             "measurement_id": measurement_id if measurement_id is not None else base.measurement_id,
             "rules": str(rules_dir.resolve()) if rules_dir is not None else base.rules,
+            "events": events or base.events,
         }
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from scanner.crawl.collector import Recorded
 from scanner.crawl.options import CrawlOptions
 from scanner.crawl.robots import Robots
-from scanner.crawl.scope import Scope, intent, template
+from scanner.crawl.scope import Scope, intent
 from scanner.models import (
     Coverage,
     CrawlError,
@@ -23,6 +23,7 @@ from scanner.models import (
     SkippedPage,
     TemplateCoverage,
 )
+from scanner.url_templates import template
 
 SKIPPED_LISTED = 500
 BEYOND_BUDGET = "beyond --depth or --max-pages"

@@ -31,9 +31,6 @@ INTENT_WORDS = re.compile(
     r"signup|sign-up|register|product|produkt|produit|producto|shop|store|book|reserv|termin",
     re.IGNORECASE,
 )
-LANGUAGE = re.compile(r"[a-z]{2}([-_][a-z]{2})?", re.IGNORECASE)
-IDENTIFIER = re.compile(r"\d+|(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,}", re.IGNORECASE)
-LONG_SLUG = re.compile(r"[^/_-]+(?:[-_][^/_-]+){3,}")
 
 
 def check_url(url: str) -> str:
@@ -144,32 +141,6 @@ def _compile(pattern: str, option: str) -> re.Pattern[str]:
         raise BadArgument(
             f"{option} '{pattern}' is not a valid regular expression ({error})."
         ) from None
-
-
-def template(url: str) -> str:
-    """The URL template a page belongs to, so that pages of one kind are sampled together.
-
-    After an optional language prefix (/de/, /fr-ca/), the last segment of a deeper path is a
-    <slug> (/products/red-mug and /products/blue-bowl share /products/<slug>), and so is any
-    segment that looks like an id or a long slug; query values are dropped, keys kept.
-    """
-    parts = urlsplit(url)
-    segments = [segment for segment in parts.path.split("/") if segment]
-    prefix = segments[:1] if segments and LANGUAGE.fullmatch(segments[0]) else []
-    rest = segments[len(prefix) :]
-    shaped = [
-        "<id>"
-        if IDENTIFIER.fullmatch(segment)
-        else "<slug>"
-        if (index == len(rest) - 1 and index > 0) or LONG_SLUG.fullmatch(segment)
-        else segment
-        for index, segment in enumerate(rest)
-    ]
-    path = "/".join(prefix + shaped)
-    trailing = "/" if parts.path.endswith("/") and segments else ""
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    query = "?" + "&".join(f"{key}=*" for key in keys) if keys else ""
-    return f"{parts.hostname}/{path}{trailing}{query}"
 
 
 def intent(url: str) -> bool:

@@ -12,9 +12,9 @@ from pydantic import Field
 
 from scanner.models.findings import BusinessTypeGuess
 from scanner.models.site import CrawlError, Tracking
-from scanner.models.vocabulary import Conversion, FunnelStage, Kind, Model, Priority
+from scanner.models.vocabulary import ContainerEvents, Conversion, FunnelStage, Kind, Model
 
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 2
 # A selector that locates a control by its position in the page (an nth-of-type path) may hit
 # other controls on other pages, and breaks when the layout changes.
 POSITIONAL_SELECTOR = re.compile(r":nth-of-type|\s>\s")
@@ -22,6 +22,8 @@ POSITIONAL_SELECTOR = re.compile(r":nth-of-type|\s>\s")
 TriggerType = Literal[
     "click", "link_click", "form_submit", "page_view", "custom_event", "enhanced_measurement"
 ]
+Tier = Literal["key", "recommended", "optional"]
+TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
 
 
 class TriggerSpec(Model):
@@ -30,6 +32,11 @@ class TriggerSpec(Model):
     type: TriggerType
     selectors: list[str] = Field(
         default_factory=list, description="click and form_submit: CSS selectors of the controls."
+    )
+    pushed_by: Literal["", "frame", "site"] = Field(
+        "",
+        description="custom_event: who pushes the dataLayer event: the embedded frame's API or "
+        "GTM, or the site's own code.",
     )
     url_regex: str = Field("", description="link_click: the link address regex (any case).")
     page_path_regex: str = Field("", description="page_view: the page path regex.")
@@ -43,6 +50,19 @@ class Destinations(Model):
     google_ads: str = Field("", description="Google Ads conversion category, '' when none.")
 
 
+class SignalScore(Model):
+    """How well an event predicts the business's macro conversions (analysis/signals.py):
+    total = 0.45 weight + 0.25 closeness + 0.2 reach + 0.1 confidence."""
+
+    total: float = Field(0, ge=0, le=1)
+    weight: float = Field(0, ge=0, le=1, description="The kind's weight for the business type.")
+    closeness: float = Field(
+        0, ge=0, le=1, description="How close its funnel stage is to the macro conversion."
+    )
+    reach: float = Field(0, ge=0, le=1, description="Page templates it was seen on, of 3.")
+    confidence: float = Field(0, ge=0, le=1, description="Mean confidence of its findings.")
+
+
 class PlannedEvent(Model):
     """One event of the plan."""
 
@@ -50,10 +70,18 @@ class PlannedEvent(Model):
     kind: Kind
     title: str = Field(description="What the event is, in a few words (from the rules).")
     why: str = Field(description="Its business reason (from the rules).")
-    priority: Priority
+    tier: Tier = Field(
+        "optional",
+        description="key: a macro conversion or one of the 3-5 micro-conversions that best "
+        "predict it; recommended; optional (left out of the container by default).",
+    )
+    conversion: Conversion = "micro"
+    key_event: bool = Field(False, description="Mark as a key event in GA4 (the macros).")
+    leads_to: str = Field(
+        "", description="For a micro-conversion, the macro conversion (event) it predicts."
+    )
+    score: SignalScore = Field(default_factory=SignalScore)
     funnel_stage: FunnelStage
-    conversion: Conversion
-    key_event: bool
     trigger: TriggerSpec
     parameters: dict[str, str] = Field(description="GA4 parameter -> where its value comes from.")
     destinations: Destinations
@@ -71,13 +99,27 @@ class PlannedEvent(Model):
         return self.trigger.type == "enhanced_measurement"
 
 
+class FunnelStep(Model):
+    """One step of the site's funnel: the events that make it (any of them)."""
+
+    name: str
+    events: list[str]
+    kinds: list[str]
+
+
 class Plan(Model):
     schema_version: int = PLAN_SCHEMA_VERSION
     site: str
     measurement_id: str
     business_type: BusinessTypeGuess
     pages_scanned: int
-    events: list[PlannedEvent]
+    events: list[PlannedEvent] = Field(description="Key events first, then by score.")
+    funnel: list[FunnelStep] = Field(
+        default_factory=list, description="The ordered steps to the macro conversion."
+    )
+    container_events: ContainerEvents = Field(
+        "recommended", description="The tiers the GTM container tags (recommended: key too)."
+    )
     not_seen: list[str] = Field(
         description="Kinds that matter for this business type but were not found on any page."
     )

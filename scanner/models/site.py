@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from scanner.models.vocabulary import BusinessType, Model
+from scanner.models.vocabulary import BusinessType, ContainerEvents, Model
 
 SITE_SCHEMA_VERSION = 2
 
@@ -182,6 +182,9 @@ class AnalysisOptions(Model):
     )
     measurement_id: str = Field("", description="GA4 measurement ID, '' for the placeholder.")
     rules: str = Field("", description="Directory of extra rule packs (--rules), '' for none.")
+    events: ContainerEvents = Field(
+        "recommended", description="The tiers the GTM container tags (recommended: key too)."
+    )
 
 
 class Site(Model):

@@ -38,10 +38,10 @@ KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
 BusinessType = Literal["ecommerce", "saas", "leadgen", "content", "local"]
 BUSINESS_TYPES: tuple[str, ...] = BusinessType.__args__  # type: ignore[attr-defined]
-Priority = Literal["high", "medium", "low"]
 FunnelStage = Literal["awareness", "consideration", "conversion", "retention"]
 Conversion = Literal["micro", "macro"]
 Target = Literal["element", "form", "frame", "page"]
+ContainerEvents = Literal["key", "recommended", "all"]  # the tiers a GTM container tags
 
 
 class Model(BaseModel):

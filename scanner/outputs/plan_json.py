@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Analysis, Plan, PlannedEvent
-from scanner.outputs.prose import datalayer_snippet, limitations, trigger_description
+from scanner.outputs.prose import datalayer_snippet, limitations, selection, trigger_description
 from scanner.outputs.text import json_text
 
 
@@ -27,14 +27,18 @@ def event_record(event: PlannedEvent) -> dict[str, Any]:
         "kind": event.kind,
         "title": event.title,
         "why": event.why,
-        "priority": event.priority,
-        "funnel_stage": event.funnel_stage,
+        "tier": event.tier,
         "conversion": event.conversion,
         "key_event": event.key_event,
+        "leads_to": event.leads_to,
+        "selection": selection(event),
+        "score": event.score.model_dump(mode="json"),
+        "funnel_stage": event.funnel_stage,
         "trigger": {
             "type": trigger.type,
             "description": trigger_description(event),
             "css_selector": ", ".join(trigger.selectors),
+            "pushed_by": trigger.pushed_by,
             "url_regex": trigger.url_regex,
             "page_path_regex": trigger.page_path_regex,
         },

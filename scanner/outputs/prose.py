@@ -22,6 +22,8 @@ def trigger_description(event: PlannedEvent) -> str:
         return f"Page view where the path matches {trigger.page_path_regex}"
     if trigger.type == "link_click":
         return f"Click on any link whose URL matches {trigger.url_regex} (any case)"
+    if trigger.type == "custom_event" and trigger.pushed_by == "site":
+        return f"dataLayer event '{event.event}' pushed by the site's code (the snippet below)"
     if trigger.type == "custom_event":
         return (
             f"dataLayer event '{event.event}' pushed from inside the frame "
@@ -45,7 +47,10 @@ def limitations(event: PlannedEvent) -> str:
             "by their position in the page, which breaks when the layout changes: ask the "
             "developers for a data-track attribute on them."
         )
-    if event.event in ECOMMERCE_EVENTS and trigger.type != "enhanced_measurement":
+    if event.event in ECOMMERCE_EVENTS and trigger.type not in (
+        "enhanced_measurement",
+        "custom_event",
+    ):
         notes.append(
             "A DOM trigger cannot read the product, price or quantity, so GA4 ecommerce reports "
             "stay empty: push the dataLayer event below from the shop's code and switch the tag "
@@ -57,9 +62,40 @@ def limitations(event: PlannedEvent) -> str:
             "forms sent with JavaScript, or that fail validation on the server, need the "
             "dataLayer push below after success instead."
         )
+    if trigger.type == "custom_event" and not event.pages:
+        notes.append(
+            "The crawl did not reach the page where this happens (an order confirmation comes "
+            "after payment), so it is planned from the business type alone."
+        )
     if trigger.type == "custom_event":
         notes.append("Nothing fires until the dataLayer event is pushed.")
     return " ".join(notes)
+
+
+def selection(event: PlannedEvent) -> str:
+    """Why the event is in its tier, in one sentence tied to the macro conversion."""
+    score = event.score
+    if event.conversion == "macro":
+        return (
+            "Macro conversion: an outcome the business lives on, which the key signals lead to; "
+            "a key event in GA4 and a conversion in the ad platforms."
+        )
+    towards = f" towards `{event.leads_to}`" if event.leads_to else ""
+    if event.tier == "key":
+        return (
+            f"Key signal{towards}: {lower_first(event.why.rstrip('.'))} (score {score.total:.2f}: weight "
+            f"{score.weight:.2f} for this business, {event.funnel_stage} stage, reach "
+            f"{score.reach:.2f}, confidence {score.confidence:.2f})."
+        )
+    if event.tier == "recommended":
+        return (
+            f"Recommended: useful, but a weaker step{towards} than the key signals (score "
+            f"{score.total:.2f})."
+        )
+    return (
+        f"Optional: little sign that it leads{towards} for this business (score "
+        f"{score.total:.2f}); the container leaves it out unless asked for all events."
+    )
 
 
 def datalayer_snippet(event: PlannedEvent) -> str:
@@ -85,3 +121,7 @@ def datalayer_snippet(event: PlannedEvent) -> str:
     if event.kind in PUSHED_KINDS:
         return f'dataLayer.push({{ event: "{name}" }});'
     return ""
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.models import Analysis, Plan
+from scanner.models import TIERS, Analysis, Plan
 from scanner.outputs.gtm.entities import (
     Boolean,
     BuiltInTrigger,
@@ -37,10 +37,17 @@ def render(analysis: Analysis) -> str:
     return json_text(export(build_container(analysis.plan)))
 
 
+TAGGED_TIERS = {"key": {"key"}, "recommended": {"key", "recommended"}, "all": set(TIERS)}
+
+
 def build_container(plan: Plan) -> Container:
-    """Triggers for the events enhanced measurement does not collect, and the destinations'
-    tags on them."""
-    events = [e for e in plan.events if not e.collected_by_enhanced_measurement]
+    """Triggers for the events of the tiers the plan asks for that enhanced measurement does not
+    collect, and the destinations' tags on them."""
+    events = [
+        e
+        for e in plan.events
+        if not e.collected_by_enhanced_measurement and e.tier in TAGGED_TIERS[plan.container_events]
+    ]
     tracked = [(event, trigger_for(event)) for event in events]
     destinations = [ga4_tags(plan, tracked)]
     return Container(

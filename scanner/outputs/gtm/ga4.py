@@ -7,6 +7,7 @@ from collections import Counter
 from scanner.models import Plan, PlannedEvent
 from scanner.outputs.gtm.entities import (
     INITIALIZATION_ALL_PAGES,
+    Boolean,
     Constant,
     Destination,
     Parameter,
@@ -16,7 +17,7 @@ from scanner.outputs.gtm.entities import (
     Trigger,
     value_of,
 )
-from scanner.outputs.prose import trigger_description
+from scanner.outputs.prose import ECOMMERCE_EVENTS, trigger_description
 
 MEASUREMENT_ID = "Const - GA4 Measurement ID"
 
@@ -44,6 +45,11 @@ def _event_tag(
         Template("eventName", event.event),
         Template("measurementIdOverride", measurement_id.variable),
     ]
+    if event.event in ECOMMERCE_EVENTS and event.trigger.type == "custom_event":
+        parameters += [
+            Boolean("sendEcommerceData", True),
+            Template("getEcommerceDataFrom", "dataLayer"),
+        ]
     if event.parameters:
         rows = tuple(
             (Template("parameter", key), Template("parameterValue", value_of(value)))
