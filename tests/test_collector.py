@@ -36,6 +36,7 @@ def visit(**facts: Any) -> Visit:
         "redirects": [],
         "consent": "",
         "blocked_hits": [],
+        "datalayer": ['{"event":"gtm.js","gtm.start":"(time)"}'],
     }
     return Visit(**{**fields, **facts})
 
@@ -55,6 +56,7 @@ def test_the_page_holds_what_the_collector_and_the_visit_saw() -> None:
     assert page.redirects == ["http://s.test/old"] and page.consent == "accept: Accept all"
     assert page.tracking.gtm == ["GTM-AB12CD3"]
     assert page.tracking.vendors == ["Hotjar"]
+    assert page.tracking.datalayer == ['{"event":"gtm.js","gtm.start":"(time)"}']
     assert page.tracking.blocked_hits == ["www.google-analytics.com/g/collect"]
     assert page.obstacle == "" and recorded.annotations is None
 

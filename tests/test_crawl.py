@@ -297,3 +297,28 @@ def test_other_hosts_are_crawled_only_when_allowed() -> None:
         allowed = run(base + "/", depth=1, allowed_hosts=("localhost",))
     assert [p.url for p in alone.pages] == [base + "/"]
     assert [p.url for p in allowed.pages] == [base + "/", f"{other}/elsewhere"]
+
+
+def test_a_page_that_replaced_built_ins_is_read_with_untouched_ones() -> None:
+    """The collector runs in an isolated world; the dataLayer is read in the page's own."""
+    with serve_directory(FIXTURES / "kinds") as base:
+        site = run(base + "patched-builtins.html", depth=0)
+    (page,) = site.pages
+    assert [e.text for e in page.elements] == ["Add to cart", "Call us: +1 555 0142"]
+    assert page.tracking.datalayer == ['{"event":"page_ready","pageType":"product"}']
+
+
+def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
+    """Two scans of one site record the same dataLayer, whatever the time."""
+    script = (
+        "<script>window.dataLayer = [{'gtm.start': Date.now(), event: 'gtm.js'}];"
+        "dataLayer.push({0: 'js', 1: new Date()});</script><p>hello</p>"
+    )
+    with serve({"/": Route(script)}) as (base, _):
+        first = run(base + "/", depth=0)
+        second = run(base + "/", depth=0)
+    assert first.pages[0].tracking.datalayer == [
+        '{"gtm.start":"(time)","event":"gtm.js"}',
+        '{"0":"js","1":"(time)"}',
+    ]
+    assert first.model_dump_json() == second.model_dump_json()

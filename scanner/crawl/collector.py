@@ -16,8 +16,19 @@ from scanner.models import Element, Expectation, Form, Frame, Model, Page, PageA
 
 @cache
 def collector_source() -> str:
-    """The collector, to run with page.evaluate(): it returns a `Collected` as plain JSON."""
-    return files("scanner.crawl").joinpath("snapshot.js").read_text(encoding="utf-8")
+    """The collector, a function to run in an isolated world: it returns a `Collected` as
+    plain JSON."""
+    return script("snapshot.js")
+
+
+@cache
+def datalayer_source() -> str:
+    """A function to run in the page's own world: its dataLayer entries as JSON text."""
+    return script("datalayer.js")
+
+
+def script(name: str) -> str:
+    return files("scanner.crawl").joinpath(name).read_text(encoding="utf-8")
 
 
 class CollectedAnnotations(Model):
@@ -56,6 +67,7 @@ class Visit:
     redirects: list[str]
     consent: str  # the consent option and the button clicked, or ''
     blocked_hits: list[str]  # analytics hits intercepted, host and path
+    datalayer: list[str]  # the page's dataLayer entries after load, as JSON text
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,11 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
     """The page record, its obstacle and tracking inventory, and its annotations kept apart."""
     scripts = [frame.src for frame in collected.frames if frame.tag == "script"]
     tracking = collected.tracking.model_copy(
-        update={"vendors": vendors(scripts), "blocked_hits": sorted(set(visit.blocked_hits))}
+        update={
+            "vendors": vendors(scripts),
+            "blocked_hits": sorted(set(visit.blocked_hits)),
+            "datalayer": visit.datalayer,
+        }
     )
     facts = {name: value for name, value in collected if name not in ("tracking", "expectations")}
     page = Page(

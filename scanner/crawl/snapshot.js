@@ -1,4 +1,6 @@
-// In-page collector: run with page.evaluate(); returns plain JSON describing the rendered page.
+// In-page collector: returns plain JSON describing the rendered page. It runs in an isolated
+// world (visit.py), with built-ins no page script can have replaced, and reads the DOM the page
+// shares with it; the page's own variables (the dataLayer) are read apart (datalayer.js).
 // Fixture annotations (data-expect*) are reported under `expectations` and removed from every
 // attribute list and snippet, so rules can never see them.
 () => {
@@ -41,10 +43,14 @@
   const stableToken = (t) => t && t.length <= 40 && !/\d{4,}|[a-f0-9]{8,}|^\d|[:[\]]/.test(t) &&
     !/^(css|sc|jsx|svelte|ng|v|ember)-/.test(t);
 
+  // Read ids as attributes: a form's `id` property is its control named "id", if it has one.
+  const idOf = (el) => el.getAttribute("id") || "";
+
   const selectorFor = (el) => {
     const tag = el.tagName.toLowerCase();
-    if (el.id && stableToken(el.id) && isUnique("#" + cssEscape(el.id))) {
-      return "#" + cssEscape(el.id);
+    const id = idOf(el);
+    if (id && stableToken(id) && isUnique("#" + cssEscape(id))) {
+      return "#" + cssEscape(id);
     }
     for (const attr of ["data-testid", "data-test", "name", "aria-label"]) {
       const v = el.getAttribute(attr);
@@ -70,8 +76,9 @@
     let node = el;
     while (node && node.nodeType === 1 && node !== document.documentElement) {
       const t = node.tagName.toLowerCase();
-      if (node !== el && node.id && stableToken(node.id) && isUnique("#" + cssEscape(node.id))) {
-        steps.unshift("#" + cssEscape(node.id));
+      const nodeId = idOf(node);
+      if (node !== el && nodeId && stableToken(nodeId) && isUnique("#" + cssEscape(nodeId))) {
+        steps.unshift("#" + cssEscape(nodeId));
         break;
       }
       const parent = node.parentElement;
@@ -187,7 +194,7 @@
       "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
     return {
       selector: selectorFor(f),
-      id: f.id || "",
+      id: idOf(f),
       name: f.getAttribute("name") || "",
       action: f.hasAttribute("action") ? absolute(f.getAttribute("action")) : "",
       method: (f.getAttribute("method") || "get").toLowerCase(),
@@ -198,7 +205,7 @@
         type: c.tagName === "INPUT" ? (c.getAttribute("type") || "text").toLowerCase()
           : c.tagName.toLowerCase(),
         name: c.getAttribute("name") || "",
-        id: c.id || "",
+        id: idOf(c),
         label: labelOf(c),
         autocomplete: c.getAttribute("autocomplete") || "",
         required: c.required || c.getAttribute("aria-required") === "true",
@@ -324,24 +331,17 @@
     }
   }
 
-  // --- existing tracking: ids in script addresses and inline code, and the dataLayer ---
+  // --- existing tracking: ids in script addresses and inline code ---
   const scriptText = Array.from(document.scripts)
     .map((s) => s.src || (s.textContent || "").slice(0, 50000)).join("\n");
   const ids = (pattern, group = 0) => Array.from(new Set(
     Array.from(scriptText.matchAll(pattern), (m) => m[group]))).sort();
-  const dataLayer = Array.isArray(window.dataLayer) ? window.dataLayer.slice(0, 50).map((item) => {
-    try {
-      return clean(JSON.stringify(item, (key, value) =>
-        (typeof value === "function" || value instanceof Node) ? undefined : value), 500);
-    } catch (e) { return "(not serialisable)"; }
-  }) : [];
   const tracking = {
     gtm: ids(/\bGTM-[A-Z0-9]{4,9}\b/g),
     ga4: ids(/\bG-[A-Z0-9]{6,12}\b/g),
     google_ads: ids(/\bAW-\d{6,12}\b/g),
     universal_analytics: ids(/\bUA-\d{4,10}-\d{1,4}\b/g),
     meta_pixel: ids(/fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})['"]/g, 1),
-    datalayer: dataLayer,
   };
 
   const links = Array.from(new Set(Array.from(document.querySelectorAll("a[href], area[href]"))

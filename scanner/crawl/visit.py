@@ -12,7 +12,14 @@ from playwright.async_api import BrowserContext, Error, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pydantic import ValidationError
 
-from scanner.crawl.collector import Collected, Recorded, Visit, collector_source, page_record
+from scanner.crawl.collector import (
+    Collected,
+    Recorded,
+    Visit,
+    collector_source,
+    datalayer_source,
+    page_record,
+)
 from scanner.crawl.consent import dismiss_consent
 from scanner.crawl.network import intercept_hits
 from scanner.crawl.scope import normalise
@@ -22,6 +29,7 @@ QUIET_MS, QUIET_LIMIT_MS = 300, 1_500  # DOM quiet window, and the most we wait 
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 CHALLENGE_STATUS = frozenset({403, 429, 503})  # bot challenges answer with these: look first
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+DATALAYER_TEXT = 500  # characters kept of each dataLayer entry
 NETWORK_ERRORS = {
     "ERR_CONNECTION_REFUSED": "connection refused; is the server running and the address right?",
     "ERR_NAME_NOT_RESOLVED": "the host name does not resolve; check the address",
@@ -98,6 +106,7 @@ async def _attempt(
         clicked = await dismiss_consent(page, options.consent)
         await _wait_for_quiet_dom(page)
         collected = await _collect(page, url)
+        datalayer = await _datalayer(page)
         recorded = page_record(
             collected,
             Visit(
@@ -108,6 +117,7 @@ async def _attempt(
                 redirects=_redirect_chain(response),
                 consent=f"{options.consent}: {clicked}" if clicked else "",
                 blocked_hits=hits,
+                datalayer=datalayer,
             ),
         )
         if response.status >= 400 and not recorded.page.obstacle:
@@ -180,14 +190,54 @@ async def _wait_for_quiet_dom(page: Page) -> None:
 
 
 async def _collect(page: Page, url: str) -> Collected:
-    """Run the in-page collector and validate what it returns."""
+    """Run the collector in an isolated world of the page (Chromium's, over CDP): it shares the
+    page's DOM but has its own built-ins, so a page that replaced Array.from or String.trim (old
+    libraries do) cannot break it. Validate what it returns."""
     try:
-        return Collected.model_validate(await page.evaluate(collector_source()))
+        cdp = await page.context.new_cdp_session(page)
+        try:
+            tree = await cdp.send("Page.getFrameTree")
+            world = await cdp.send(
+                "Page.createIsolatedWorld",
+                {"frameId": tree["frameTree"]["frame"]["id"], "worldName": "scanner-collector"},
+            )
+            answer = await cdp.send(
+                "Runtime.evaluate",
+                {
+                    "expression": f"({collector_source()})()",
+                    "contextId": world["executionContextId"],
+                    "returnByValue": True,
+                },
+            )
+        finally:
+            with suppress(Error):
+                await cdp.detach()
     except Error as error:
         raise VisitError(f"{url}: the page could not be read ({first_line(str(error))}).") from None
+    if "exceptionDetails" in answer:
+        details = answer["exceptionDetails"]
+        problem = details.get("exception", {}).get("description") or details.get("text", "")
+        raise VisitError(f"{url}: the page could not be read ({first_line(str(problem))}).")
+    try:
+        return Collected.model_validate(answer["result"].get("value"))
     except ValidationError as error:
-        problem = error.errors()[0]["msg"]
-        raise VisitError(f"{url}: the page could not be read (its record: {problem}).") from None
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise VisitError(
+            f"{url}: the page could not be read (its record, {where}: {problem['msg']})."
+        ) from None
+
+
+async def _datalayer(page: Page) -> list[str]:
+    """The page's dataLayer entries (its own variable, so read in its own world); [] when the
+    page will not tell."""
+    try:
+        entries = await asyncio.wait_for(page.evaluate(datalayer_source()), 5)
+    except (Error, asyncio.TimeoutError):
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [" ".join(str(entry).split())[:DATALAYER_TEXT] for entry in entries]
 
 
 def network_message(url: str, error: str) -> str:

@@ -82,8 +82,9 @@ def selection(event: PlannedEvent) -> str:
         )
     towards = f" towards `{event.leads_to}`" if event.leads_to else ""
     if event.tier == "key":
+        reason = lower_first(event.why.rstrip("."))
         return (
-            f"Key signal{towards}: {lower_first(event.why.rstrip('.'))} (score {score.total:.2f}: weight "
+            f"Key signal{towards}: {reason} (score {score.total:.2f}: weight "
             f"{score.weight:.2f} for this business, {event.funnel_stage} stage, reach "
             f"{score.reach:.2f}, confidence {score.confidence:.2f})."
         )
