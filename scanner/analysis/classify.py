@@ -41,6 +41,7 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
     for rule in rules.rules:
         for subject in subjects.get(rule.target, []):
             _keep_best(best, _apply(rule, subject))
+    best = _one_purpose_per_form(best)
     page_kinds = Counter(kind for _, kind in best)
     page_subject = Subject("page", page, page_kinds=page_kinds)
     for rule in rules.rules:
@@ -102,11 +103,31 @@ def _describe(subject: Subject) -> tuple[str, str, str]:
     return "html", subject.page.title, ""
 
 
+def _one_purpose_per_form(best: dict[tuple[str, str], Finding]) -> dict[tuple[str, str], Finding]:
+    """A form does one thing (a quote request is not also a contact form, a sign-up not also a
+    newsletter): only its most confident kind is kept, so one submission is one event."""
+    top: dict[str, Finding] = {}
+    for finding in best.values():
+        if finding.target == "form":
+            current = top.get(finding.selector)
+            if current is None or _rank(finding) < _rank(current):
+                top[finding.selector] = finding
+    return {
+        key: finding
+        for key, finding in best.items()
+        if finding.target != "form" or top[finding.selector] is finding
+    }
+
+
+def _rank(finding: Finding) -> tuple[float, str]:
+    return (-finding.confidence, finding.rule)
+
+
 def _keep_best(best: dict[tuple[str, str], Finding], finding: Finding | None) -> None:
     """One finding per element and kind: the most confident, then the first rule by id."""
     if finding is None:
         return
     key = (finding.selector, finding.kind)
     current = best.get(key)
-    if current is None or (-finding.confidence, finding.rule) < (-current.confidence, current.rule):
+    if current is None or _rank(finding) < _rank(current):
         best[key] = finding

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from scanner.models import KINDS, Element, Form, Frame, Page
 
@@ -75,6 +76,8 @@ class Compiler:
             "words": self._words,
             "attr": self._attr,
             "href": self._href,
+            "external": self._external,
+            "in_page_anchor": self._in_page_anchor,
             "action": self._action,
             "src": self._src,
             "fields": self._fields,
@@ -171,6 +174,38 @@ class Compiler:
     def _href(self, value: Any, where: str) -> Check:
         pattern = self.pattern(value, where)
         return _search("href", pattern, lambda s: s.element.href if s.element else "")
+
+    def _external(self, value: Any, where: str) -> Check:
+        """Whether the element links to another host than its page's (an app, a booking
+        service), or to its own."""
+        if not isinstance(value, bool):
+            raise RuleSyntaxError(f"{where}: expects true or false")
+
+        def check(subject: Subject) -> list[str] | None:
+            href = subject.element.href if subject.element else ""
+            if not href.startswith(("http://", "https://")):
+                return None
+            other = _host(href) != _host(subject.page.url)
+            if other != value:
+                return None
+            return [f"links to {'another host' if other else 'its own host'}"]
+
+        return check
+
+    def _in_page_anchor(self, value: Any, where: str) -> Check:
+        """Whether the element is a link to a place on its own page (#main, #pricing: skip links,
+        tabs, table-of-contents anchors), which never leads anywhere."""
+        if not isinstance(value, bool):
+            raise RuleSyntaxError(f"{where}: expects true or false")
+
+        def check(subject: Subject) -> list[str] | None:
+            href = subject.element.href if subject.element else ""
+            anchor = _in_page_anchor(href, subject.page.url)
+            if anchor != value:
+                return None
+            return [f"in-page anchor {href}"] if anchor else []
+
+        return check
 
     def _action(self, value: Any, where: str) -> Check:
         pattern = self.pattern(value, where)
@@ -375,6 +410,18 @@ def _subject_attrs(subject: Subject) -> dict[str, str]:
 def _subject_form(subject: Subject) -> Form:
     """The subject's form: itself, or the form an element sits in."""
     return subject.form or Form(selector="")
+
+
+def _in_page_anchor(href: str, page: str) -> bool:
+    """A link to a fragment of the page it is on (not '#' alone, not a #/route)."""
+    base, _, fragment = href.partition("#")
+    if not fragment or fragment.startswith(("/", "!/")):
+        return False
+    return base == page.partition("#")[0]
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 def _path_and_query(url: str) -> str:
