@@ -103,24 +103,37 @@ def test_demo_container_covers_the_plan() -> None:
 
 
 def test_click_triggers_also_match_clicks_inside_the_control() -> None:
-    for trigger in exported("demo")["containerVersion"]["trigger"]:
-        if trigger["type"] == "CLICK":
-            selector = trigger["filter"][0]["parameter"][1]["value"]
-            parts = [part.strip() for part in selector.split(", ")]
-            assert all(f"{p} *" in parts for p in parts if not p.endswith(" *"))
+    clicks = [t for t in exported("demo")["containerVersion"]["trigger"] if t["type"] == "CLICK"]
+    assert clicks
+    for trigger in clicks:
+        (css,) = [c for c in trigger["filter"] if c["type"] == "CSS_SELECTOR"]
+        parts = [part.strip() for part in css["parameter"][1]["value"].split(", ")]
+        assert all(f"{p} *" in parts for p in parts if not p.endswith(" *"))
 
 
 def test_click_and_form_triggers_read_the_plan_selectors() -> None:
-    """The trigger's selectors in the plan are the ones the container filters on."""
-    plan = analysis_of("demo").plan
-    triggers = {t.name.split(" - ")[0]: t for t in build_container(plan).triggers}
-    tagged = [e for e in plan.events if e.trigger.type in ("click", "form_submit")]
+    """The trigger's selectors in the plan are the ones the container filters on, on every
+    page or on their own page only."""
+    plan = analysis_of("kinds").plan
+    container = build_container(plan)
+    tagged = [
+        e
+        for e in plan.events
+        if e.trigger.type in ("click", "form_submit") and e.tier != "optional"
+    ]
     assert len(tagged) >= 2
     for event in tagged:
-        if event.tier != "optional":
-            (condition,) = triggers[event.kind].filters
-            for selector in event.trigger.selectors:
-                assert selector in condition.value
+        mine = [t for t in container.triggers if t.name.startswith(f"{event.kind} - ")]
+        everywhere = [t for t in mine if " on " not in t.name]
+        for selector in event.trigger.selectors:
+            assert any(selector in c.value for t in everywhere for c in t.filters)
+        for scope in event.trigger.scoped:
+            (scoped,) = [t for t in mine if t.name.endswith(f" on {scope.path}")]
+            assert any(
+                c.variable.name == "Page Path" and c.value == scope.path
+                for c in scoped.conditions()
+            )
+            assert all(s in str(scoped.filters) for s in scope.selectors)
 
 
 @pytest.mark.parametrize("site", [site.name for site in SITES])

@@ -1,20 +1,25 @@
-"""Trigger selectors generalise across pages without catching other controls."""
+"""Trigger selectors generalise across pages with the most stable attributes, never catch other
+controls, and keep a page's own selector only for that page."""
 
 from __future__ import annotations
 
 from scanner.analysis.selectors import controls, trigger_selectors
-from scanner.models import Element, Finding, Page, Site, TriggerSpec
+from scanner.models import Element, Finding, Page, PageSelectors, Site
+
+
+def control(tag: str, selector: str, text: str, **attrs: str) -> Element:
+    return Element(
+        tag=tag,
+        text=text,
+        attrs={key.replace("_", "-"): value for key, value in attrs.items()},
+        visible=True,
+        selector=selector,
+        snippet=f"<{tag}>{text}",
+    )
 
 
 def button(selector: str, text: str, classes: str = "", **attrs: str) -> Element:
-    return Element(
-        tag="button",
-        text=text,
-        attrs={"class": classes, **attrs},
-        visible=True,
-        selector=selector,
-        snippet=f"<button>{text}",
-    )
+    return control("button", selector, text, **{"class": classes, **attrs})
 
 
 def finding(page: str, selector: str) -> Finding:
@@ -58,11 +63,69 @@ def test_a_class_shared_by_every_add_to_cart_button_becomes_the_selector() -> No
             finding("http://s/b", "div > button:nth-of-type(2)"),
         ],
     )
-    assert chosen == ["button.add-to-cart"]
-    assert TriggerSpec(type="click", selectors=chosen).positional_selectors() == []
+    assert chosen.site_wide == ["button.add-to-cart"] and chosen.scoped == []
+    assert (chosen.matched, chosen.unrelated) == (2, [])
 
 
-def test_a_class_that_other_controls_share_is_not_used() -> None:
+def test_a_stable_attribute_wins_over_a_class() -> None:
+    site = site_of(
+        ("http://s/a", [button("form > button", "Add", "add-to-cart", name="add")]),
+        ("http://s/b", [button("div > button", "Add", "add-to-cart", name="add")]),
+    )
+    chosen = trigger_selectors(
+        controls(site),
+        [finding("http://s/a", "form > button"), finding("http://s/b", "div > button")],
+    )
+    assert chosen.site_wide == ['button[name="add"]']
+
+
+def test_a_class_that_marks_other_controls_too_is_narrowed() -> None:
+    """WooCommerce's add_to_cart_button also marks the "Select options" links of variable
+    products: the selector must leave them out."""
+    woo = "button product_type_simple add_to_cart_button ajax_add_to_cart"
+    site = site_of(
+        (
+            "http://s/shop/",
+            [
+                control(
+                    "a",
+                    "li:nth-of-type(1) > a",
+                    "Add to cart",
+                    href="?add-to-cart=12",
+                    data_product_id="12",
+                    **{"class": woo},
+                ),
+                control(
+                    "a",
+                    "li:nth-of-type(2) > a",
+                    "Add to cart",
+                    href="?add-to-cart=14",
+                    data_product_id="14",
+                    **{"class": woo},
+                ),
+                control(
+                    "a",
+                    "li:nth-of-type(3) > a",
+                    "Select options",
+                    href="/product/hoodie/",
+                    data_product_id="13",
+                    **{"class": "button product_type_variable add_to_cart_button"},
+                ),
+            ],
+        )
+    )
+    chosen = trigger_selectors(
+        controls(site),
+        [
+            finding("http://s/shop/", "li:nth-of-type(1) > a"),
+            finding("http://s/shop/", "li:nth-of-type(2) > a"),
+        ],
+    )
+    assert chosen.site_wide == ['a[href*="add-to-cart="]']
+    assert chosen.unrelated == []
+
+
+def test_controls_no_stable_selector_fits_are_caught_on_their_own_page_only() -> None:
     site = site_of(
         (
             "http://s/a",
@@ -70,19 +133,6 @@ def test_a_class_that_other_controls_share_is_not_used() -> None:
         )
     )
     chosen = trigger_selectors(controls(site), [finding("http://s/a", "main > button")])
-    assert chosen == ["main > button"]
-    assert TriggerSpec(type="click", selectors=chosen).positional_selectors() == ["main > button"]
-
-
-def test_attributes_serve_when_classes_do_not() -> None:
-    site = site_of(
-        (
-            "http://s/a",
-            [
-                button("form > button", "Add", "btn", name="add"),
-                button("aside > button", "Close", "btn"),
-            ],
-        )
-    )
-    chosen = trigger_selectors(controls(site), [finding("http://s/a", "form > button")])
-    assert chosen == ['button[name="add"]']
+    assert chosen.site_wide == []
+    assert chosen.scoped == [PageSelectors(path="/a", selectors=["main > button"])]
+    assert (chosen.matched, chosen.unrelated) == (1, [])

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from scanner.analysis import signals
 from scanner.analysis.rules import KindPlan, RuleSet
-from scanner.analysis.selectors import Control, controls, trigger_selectors
+from scanner.analysis.selectors import Control, TriggerSelectors, controls, trigger_selectors
 from scanner.models import (
     AnalysisOptions,
     BusinessTypeGuess,
@@ -23,6 +23,7 @@ from scanner.models import (
     PlannedEvent,
     Site,
     Tracking,
+    TriggerCheck,
     TriggerSpec,
 )
 from scanner.url_templates import template
@@ -137,13 +138,18 @@ def _event(
     """`notes`: the enhanced-measurement notes of the rules behind the findings ('' for none).
     When every rule says enhanced measurement collects the kind, no trigger is planned."""
     target = _main_target(findings)
+    chosen = [f for f in findings if _target(f) == target]
     if target in ("element", "form"):
-        selectors = trigger_selectors(crawl.controls, (f for f in findings if _target(f) == target))
+        found = trigger_selectors(crawl.controls, chosen)
+        selectors = sorted({*found.site_wide, *(s for p in found.scoped for s in p.selectors)})
     else:
-        selectors = sorted({f.selector for f in findings if _target(f) == target})
-    trigger, parameters = _trigger(kind, settings.event, findings, selectors, target, crawl)
+        found = None
+        selectors = sorted({f.selector for f in chosen})
+    trigger, parameters = _trigger(kind, settings.event, findings, found, target, crawl)
+    check = _check(trigger, findings, crawl, found)
     if notes and all(notes):
         trigger, parameters, note = TriggerSpec(type="enhanced_measurement"), {}, notes[0]
+        check = TriggerCheck()
     else:
         note = " ".join(n for n in notes if n)
     return PlannedEvent(
@@ -153,6 +159,7 @@ def _event(
         why=settings.why,
         funnel_stage=settings.funnel_stage,
         trigger=trigger,
+        trigger_check=check,
         parameters=parameters,
         destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
         enhanced_measurement=note,
@@ -166,7 +173,7 @@ def _trigger(
     kind: str,
     event: str,
     findings: list[Finding],
-    selectors: list[str],
+    found: TriggerSelectors | None,
     target: str,
     crawl: CrawlIndex,
 ) -> tuple[TriggerSpec, dict[str, str]]:
@@ -180,17 +187,49 @@ def _trigger(
             TriggerSpec(type="link_click", url_regex=regex),
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
         )
-    if target == "frame":
+    if target == "frame" or found is None:
         return TriggerSpec(type="custom_event", pushed_by="frame"), extra
     if target == "form":
         return (
-            TriggerSpec(type="form_submit", selectors=selectors),
+            TriggerSpec(type="form_submit", selectors=found.site_wide, scoped=found.scoped),
             {"form_id": "{{Form ID}}", "form_destination": "{{Form URL}}", **extra},
         )
     return (
-        TriggerSpec(type="click", selectors=selectors),
+        TriggerSpec(type="click", selectors=found.site_wide, scoped=found.scoped),
         {"click_text": "{{Click Text}}", "click_url": "{{Click URL}}", **extra},
     )
+
+
+def _check(
+    trigger: TriggerSpec,
+    findings: list[Finding],
+    crawl: CrawlIndex,
+    found: TriggerSelectors | None,
+) -> TriggerCheck:
+    """The trigger tried on the whole crawl: what it catches that is not of its kind."""
+    if found is not None and trigger.type in ("click", "form_submit"):
+        return TriggerCheck(
+            matched=found.matched, unrelated=len(found.unrelated), examples=found.unrelated[:5]
+        )
+    if trigger.type == "link_click":
+        regex = re.compile(trigger.url_regex, re.IGNORECASE)
+        targets = {(f.page, f.selector) for f in findings}
+        caught = [
+            c
+            for c in crawl.controls
+            if c.visible and c.tag == "a" and regex.search(c.attrs.get("href", ""))
+        ]
+        unrelated = [
+            f"{c.page} {c.selector}" for c in caught if (c.page, c.selector) not in targets
+        ]
+        return TriggerCheck(matched=len(caught), unrelated=len(unrelated), examples=unrelated[:5])
+    if trigger.type == "page_view":
+        path_regex = re.compile(trigger.page_path_regex)
+        with_kind = {f.page for f in findings}
+        pages = [page for page in crawl.pages if path_regex.fullmatch(_path(page))]
+        others = [page for page in pages if page not in with_kind]
+        return TriggerCheck(matched=len(pages), unrelated=len(others), examples=others[:5])
+    return TriggerCheck()
 
 
 def existing_tracking(site: Site) -> Tracking:

@@ -26,12 +26,25 @@ Tier = Literal["key", "recommended", "optional"]
 TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
 
 
+class PageSelectors(Model):
+    """Selectors kept for one page: no stable selector fits these controls across the site."""
+
+    path: str
+    selectors: list[str]
+
+
 class TriggerSpec(Model):
     """How GTM catches the event; the one place the container reads it from."""
 
     type: TriggerType
     selectors: list[str] = Field(
-        default_factory=list, description="click and form_submit: CSS selectors of the controls."
+        default_factory=list,
+        description="click and form_submit: CSS selectors of the controls on every page.",
+    )
+    scoped: list[PageSelectors] = Field(
+        default_factory=list,
+        description="click and form_submit: the page's own selectors of controls no stable "
+        "selector fits, each trigger limited to its page.",
     )
     pushed_by: Literal["", "frame", "site"] = Field(
         "",
@@ -42,7 +55,17 @@ class TriggerSpec(Model):
     page_path_regex: str = Field("", description="page_view: the page path regex.")
 
     def positional_selectors(self) -> list[str]:
-        return [selector for selector in self.selectors if POSITIONAL_SELECTOR.search(selector)]
+        every = self.selectors + [s for scope in self.scoped for s in scope.selectors]
+        return [selector for selector in every if POSITIONAL_SELECTOR.search(selector)]
+
+
+class TriggerCheck(Model):
+    """The trigger tried on every crawled page: how many controls, links or pages it catches,
+    and those that are not of its kind."""
+
+    matched: int = 0
+    unrelated: int = 0
+    examples: list[str] = Field(default_factory=list, description="The first unrelated ones.")
 
 
 class Destinations(Model):
@@ -83,6 +106,7 @@ class PlannedEvent(Model):
     score: SignalScore = Field(default_factory=SignalScore)
     funnel_stage: FunnelStage
     trigger: TriggerSpec
+    trigger_check: TriggerCheck = Field(default_factory=TriggerCheck)
     parameters: dict[str, str] = Field(description="GA4 parameter -> where its value comes from.")
     destinations: Destinations
     enhanced_measurement: str = Field(

@@ -15,7 +15,10 @@ PUSHED_KINDS = frozenset(
 
 def trigger_description(event: PlannedEvent) -> str:
     trigger = event.trigger
-    selectors = ", ".join(trigger.selectors)
+    selectors = "; ".join(
+        ([", ".join(trigger.selectors)] if trigger.selectors else [])
+        + [f"on {scope.path} only: {', '.join(scope.selectors)}" for scope in trigger.scoped]
+    )
     if trigger.type == "enhanced_measurement":
         return event.enhanced_measurement
     if trigger.type == "page_view":
@@ -41,11 +44,25 @@ def limitations(event: PlannedEvent) -> str:
     trigger = event.trigger
     notes = []
     positional = trigger.positional_selectors()
-    if positional and trigger.type in ("click", "form_submit"):
+    scoped = sum(len(scope.selectors) for scope in trigger.scoped)
+    if scoped and trigger.type in ("click", "form_submit"):
         notes.append(
-            f"{len(positional)} control(s) have no stable class, id or attribute and are matched "
-            "by their position in the page, which breaks when the layout changes: ask the "
-            "developers for a data-track attribute on them."
+            f"{scoped} control(s) have no selector that means the same on every page, so each "
+            "is caught on its own page only"
+            + (
+                f" ({len(positional)} by its position in the page, which breaks when the layout "
+                "changes)"
+                if positional
+                else ""
+            )
+            + ": ask the developers for a data-track attribute on them."
+        )
+    check = event.trigger_check
+    if check.unrelated:
+        notes.append(
+            f"Tried on every crawled page, the trigger also catches {check.unrelated} of "
+            f"{check.matched} that are not of its kind ({', '.join(check.examples[:3])}): narrow "
+            "it before publishing."
         )
     if event.event in ECOMMERCE_EVENTS and trigger.type not in (
         "enhanced_measurement",

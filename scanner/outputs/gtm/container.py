@@ -24,7 +24,7 @@ from scanner.outputs.gtm.entities import (
     Variable,
 )
 from scanner.outputs.gtm.ga4 import ga4_tags
-from scanner.outputs.gtm.triggers import trigger_for
+from scanner.outputs.gtm.triggers import triggers_for
 from scanner.outputs.text import json_text
 
 ACCOUNT_ID = "0"
@@ -48,12 +48,12 @@ def build_container(plan: Plan) -> Container:
         for e in plan.events
         if not e.collected_by_enhanced_measurement and e.tier in TAGGED_TIERS[plan.container_events]
     ]
-    tracked = [(event, trigger_for(event)) for event in events]
+    tracked = [(event, triggers_for(event)) for event in events]
     destinations = [ga4_tags(plan, tracked)]
     return Container(
         name=f"Tracking plan for {plan.site}",
         tags=tuple(tag for destination in destinations for tag in destination.tags),
-        triggers=tuple(trigger for _, trigger in tracked),
+        triggers=tuple(trigger for _, triggers in tracked for trigger in triggers),
         constants=tuple(c for destination in destinations for c in destination.constants),
     )
 

@@ -22,7 +22,7 @@ from scanner.outputs.prose import ECOMMERCE_EVENTS, trigger_description
 MEASUREMENT_ID = "Const - GA4 Measurement ID"
 
 
-def ga4_tags(plan: Plan, tracked: list[tuple[PlannedEvent, Trigger]]) -> Destination:
+def ga4_tags(plan: Plan, tracked: list[tuple[PlannedEvent, tuple[Trigger, ...]]]) -> Destination:
     measurement_id = Constant(MEASUREMENT_ID, plan.measurement_id)
     google_tag = Tag(
         "GA4 - Google tag",
@@ -32,14 +32,14 @@ def ga4_tags(plan: Plan, tracked: list[tuple[PlannedEvent, Trigger]]) -> Destina
     )
     repeated = {name for name, n in Counter(e.event for e, _ in tracked).items() if n > 1}
     event_tags = tuple(
-        _event_tag(event, trigger, measurement_id, event.event in repeated)
-        for event, trigger in tracked
+        _event_tag(event, triggers, measurement_id, event.event in repeated)
+        for event, triggers in tracked
     )
     return Destination(tags=(google_tag, *event_tags), constants=(measurement_id,))
 
 
 def _event_tag(
-    event: PlannedEvent, trigger: Trigger, measurement_id: Constant, repeated: bool
+    event: PlannedEvent, triggers: tuple[Trigger, ...], measurement_id: Constant, repeated: bool
 ) -> Tag:
     parameters: list[Parameter] = [
         Template("eventName", event.event),
@@ -60,6 +60,6 @@ def _event_tag(
         f"GA4 - {event.event}" + (f" - {event.kind}" if repeated else ""),
         "gaawe",
         parameters=tuple(parameters),
-        firing=(trigger,),
+        firing=triggers,
         notes=f"{event.title}. {event.why} Trigger: {trigger_description(event)}.",
     )

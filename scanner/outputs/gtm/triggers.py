@@ -1,4 +1,6 @@
-"""One GTM trigger per planned event, shared by every destination's tag for that event."""
+"""The GTM triggers of a planned event, shared by every destination's tag for that event: one
+for its controls on every page, and one per page for controls only that page's own selector
+catches."""
 
 from __future__ import annotations
 
@@ -8,47 +10,77 @@ from scanner.outputs.gtm.entities import EVENT_NAME, Condition, Listener, Trigge
 EVERY_PAGE = ".*"
 
 
-def trigger_for(event: PlannedEvent) -> Trigger:
-    """The trigger of an event the container tags (not one enhanced measurement collects)."""
+def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
+    """The triggers of an event the container tags (not one enhanced measurement collects)."""
     spec = event.trigger
     name = f"{event.kind} - {spec.type.replace('_', ' ')}"
     if spec.type == "click":
-        selector = _with_children(spec.selectors)
-        return Trigger(
-            name, "CLICK", filters=(Condition("CSS_SELECTOR", built_in("Click Element"), selector),)
-        )
-    if spec.type == "link_click":
-        return Trigger(
-            name,
-            "LINK_CLICK",
-            filters=(
-                Condition("MATCH_REGEX", built_in("Click URL"), spec.url_regex, ignore_case=True),
-            ),
-            listener=Listener(check_validation=False),
+        return tuple(
+            Trigger(
+                f"{name}{' on ' + path if path else ''}",
+                "CLICK",
+                filters=(
+                    *_on_page(path),
+                    Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
+                ),
+            )
+            for path, selectors in _selector_groups(event)
         )
     if spec.type == "form_submit":
-        return Trigger(
-            name,
-            "FORM_SUBMISSION",
-            auto_event_filters=(Condition("MATCH_REGEX", built_in("Page URL"), EVERY_PAGE),),
-            filters=(
-                Condition("CSS_SELECTOR", built_in("Form Element"), ", ".join(spec.selectors)),
+        return tuple(
+            Trigger(
+                f"{name}{' on ' + path if path else ''}",
+                "FORM_SUBMISSION",
+                auto_event_filters=_on_page(path)
+                or (Condition("MATCH_REGEX", built_in("Page URL"), EVERY_PAGE),),
+                filters=(
+                    Condition("CSS_SELECTOR", built_in("Form Element"), ", ".join(selectors)),
+                ),
+                listener=Listener(check_validation=True),
+            )
+            for path, selectors in _selector_groups(event)
+        )
+    if spec.type == "link_click":
+        return (
+            Trigger(
+                name,
+                "LINK_CLICK",
+                filters=(
+                    Condition(
+                        "MATCH_REGEX", built_in("Click URL"), spec.url_regex, ignore_case=True
+                    ),
+                ),
+                listener=Listener(check_validation=False),
             ),
-            listener=Listener(check_validation=True),
         )
     if spec.type == "page_view":
-        return Trigger(
-            name,
-            "PAGEVIEW",
-            filters=(Condition("MATCH_REGEX", built_in("Page Path"), spec.page_path_regex),),
+        return (
+            Trigger(
+                name,
+                "PAGEVIEW",
+                filters=(Condition("MATCH_REGEX", built_in("Page Path"), spec.page_path_regex),),
+            ),
         )
     if spec.type == "custom_event":
-        return Trigger(
-            name,
-            "CUSTOM_EVENT",
-            custom_event_filters=(Condition("EQUALS", EVENT_NAME, event.event),),
+        return (
+            Trigger(
+                name,
+                "CUSTOM_EVENT",
+                custom_event_filters=(Condition("EQUALS", EVENT_NAME, event.event),),
+            ),
         )
     raise ValueError(f"{event.event}: enhanced measurement collects it; it has no trigger")
+
+
+def _selector_groups(event: PlannedEvent) -> list[tuple[str, list[str]]]:
+    """('', the selectors for every page), then (page path, that page's own selectors)."""
+    spec = event.trigger
+    groups = [("", spec.selectors)] if spec.selectors else []
+    return groups + [(scope.path, scope.selectors) for scope in spec.scoped]
+
+
+def _on_page(path: str) -> tuple[Condition, ...]:
+    return (Condition("EQUALS", built_in("Page Path"), path),) if path else ()
 
 
 def _with_children(selectors: list[str]) -> str:
