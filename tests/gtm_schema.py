@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 BUILT_IN_TRIGGERS = {"2147479553", "2147479573", "2147479572"}
+# Tag parameters no real export here shows but compiled gtm.js runtimes do (__awct's
+# vtp_conversionValue, vtp_currencyCode, vtp_orderId: shared/reference/gtm-format.md, 4.5).
+RUNTIME_PARAMETERS = {
+    "awct": {"conversionValue:TEMPLATE", "currencyCode:TEMPLATE", "orderId:TEMPLATE"},
+}
 ENTITY_SCHEMAS = {
     "tag": "Tag",
     "trigger": "Trigger",
@@ -99,9 +104,18 @@ class ExportChecker:
             if seen is None:
                 out.append(f"{where}: tag type {tag['type']} not seen in real exports")
                 continue
+            # Fields every tag has (a folder, setup tags) may be seen on any type of tag.
+            any_tag = {
+                key
+                for (entity, _), keys in self.seen_keys.items()
+                if entity == "tag"
+                for key in keys
+                if key.startswith("@")
+            }
             for field in set(tag) - {"notes", "parameter"}:
-                if f"@{field}" not in seen:
-                    out.append(f"{where}: field {field} not seen on {tag['type']} tags")
+                if f"@{field}" not in any_tag:
+                    out.append(f"{where}: field {field} not seen on any tag")
+            seen = seen | RUNTIME_PARAMETERS.get(tag["type"], set())
             for parameter in tag.get("parameter", []):
                 out += self._parameter_problems(where, parameter, keyed=True)
                 out += self._unseen_parameter_keys(where, parameter, seen)

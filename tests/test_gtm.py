@@ -22,7 +22,8 @@ from scanner.outputs.gtm.entities import (
     built_in,
 )
 from tests.conftest import IN_CI, SHARED
-from tests.golden import SITES, analysis_of
+from tests.golden import SITES, analysis_of, replay
+from tests.golden import recording as recording_of
 from tests.gtm_schema import ExportChecker
 
 REFERENCE = SHARED / "reference"
@@ -148,11 +149,73 @@ def test_built_ins_come_from_typed_references_not_from_text() -> None:
     """A tag's notes that mention {{Form ID}} enable nothing; a reference to it does, and the
     container's own variables are never listed as built-ins."""
     own = Variable("Const - GA4 Measurement ID")
-    noted = Tag("t", "gaawe", (Template("eventName", "x"),), (), notes="sends {{Form ID}}")
+    noted = Tag("t", "gaawe", (Template("eventName", "x"),), (), "f", notes="sends {{Form ID}}")
     assert Container("c", (noted,), (), ()).built_ins() == []
-    referring = Tag("t", "gaawe", (Template("tagId", own), Template("v", built_in("Form ID"))), ())
-    page = Trigger("p", "PAGEVIEW", filters=(Condition("MATCH_REGEX", built_in("Page Path"), "/"),))
+    referring = Tag(
+        "t", "gaawe", (Template("tagId", own), Template("v", built_in("Form ID"))), (), "f", ""
+    )
+    page = Trigger(
+        "p", "PAGEVIEW", "f", filters=(Condition("MATCH_REGEX", built_in("Page Path"), "/"),)
+    )
     assert Container("c", (referring,), (page,), ()).built_ins() == [
         built_in("Page Path"),
         built_in("Form ID"),
     ]
+
+
+def exported_with(site: str, **ids: str) -> dict[str, Any]:
+    recorded = recording_of(site)
+    options = recorded.settings.model_copy(update=ids)
+    return export(build_container(replay(recorded.model_copy(update={"settings": options})).plan))
+
+
+WITH_DESTINATIONS = {"meta_pixel_id": "123456789012345", "google_ads_id": "AW-123456789"}
+
+
+@pytest.mark.parametrize("site", [site.name for site in SITES])
+def test_containers_with_every_destination_match_the_export_format(
+    checker: ExportChecker, site: str
+) -> None:
+    assert checker.problems(exported_with(site, **WITH_DESTINATIONS)) == []
+
+
+def test_meta_events_share_their_event_id_with_the_ga4_event() -> None:
+    version = exported_with("demo", meta_pixel_id="123456789012345")["containerVersion"]
+    tags = {t["name"]: t for t in version["tag"]}
+    meta = tags["Meta - AddToCart - add_to_cart"]
+    html = meta["parameter"][0]["value"]
+    assert "fbq('track', 'AddToCart'" in html and "{eventID: '{{JS - Event ID}}'}" in html
+    assert meta["setupTag"] == [{"tagName": "Meta - Pixel base"}]
+    assert meta["firingTriggerId"] == tags["GA4 - add_to_cart"]["firingTriggerId"]
+    rows = tags["GA4 - add_to_cart"]["parameter"][-1]["list"]
+    assert ["event_id", "{{JS - Event ID}}"] in [[m["value"] for m in r["map"]] for r in rows]
+    # Meta's tags wait for ad consent; Google's follow Consent Mode by themselves
+    assert meta["consentSettings"]["consentStatus"] == "NEEDED"
+    assert tags["GA4 - add_to_cart"]["consentSettings"] == {"consentStatus": "NOT_SET"}
+
+
+def test_google_ads_converts_on_key_events_a_media_buyer_bids_on() -> None:
+    plan = analysis_of("demo").plan
+    version = exported_with("demo", google_ads_id="AW-123456789")["containerVersion"]
+    conversions = [t for t in version["tag"] if t["type"] == "awct"]
+    events = {t["name"].split(" - ")[1] for t in conversions}
+    key = {e.event for e in plan.events if e.tier == "key" and e.destinations.google_ads}
+    assert events == key and "purchase" in events
+    assert "view_item" not in events  # never a conversion for a product view
+    purchase = next(t for t in conversions if " - purchase - " in t["name"])
+    values = {p["key"]: p["value"] for p in purchase["parameter"]}
+    assert values["conversionLabel"] == "REPLACE_WITH_LABEL_purchase"
+    assert values["orderId"] == "{{DLV - ecommerce.transaction_id}}"
+    assert purchase["setupTag"] == [{"tagName": "Google Ads - Conversion Linker"}]
+    linker = next(t for t in version["tag"] if t["type"] == "gclidw")
+    assert linker["firingTriggerId"] == ["2147479553"]
+
+
+def test_every_tag_has_a_note_and_sits_in_a_folder_by_funnel_stage() -> None:
+    version = exported_with("demo", **WITH_DESTINATIONS)["containerVersion"]
+    folders = {f["folderId"]: f["name"] for f in version["folder"]}
+    assert {"Base tags", "Conversion stage", "Consideration stage"} <= set(folders.values())
+    for entity in version["tag"] + version["trigger"] + version["variable"]:
+        assert entity["parentFolderId"] in folders, entity["name"]
+    for tag in version["tag"]:
+        assert tag["notes"], tag["name"]

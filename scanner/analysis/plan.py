@@ -80,6 +80,8 @@ def build_plan(
         events=events,
         funnel=signals.funnel(events, rules.signals(business.type)),
         container_events=options.events,
+        meta_pixel_id=options.meta_pixel_id,
+        google_ads_id=options.google_ads_id,
         not_seen=[k for k in rules.kinds_that_matter(business.type) if k not in by_kind],
         crawl_errors=site.errors,
         obstacles=[CrawlError(url=p.url, error=p.obstacle) for p in site.pages if p.obstacle],

@@ -13,9 +13,12 @@ from scanner.cli.exits import EXIT_CODES
 from scanner.cli.options import (
     analysis_options,
     events_option,
+    google_ads_option,
     measurement_option,
+    meta_option,
     out_option,
     rules_option,
+    split_options,
     type_option,
     with_crawl_options,
 )
@@ -61,23 +64,10 @@ def cli() -> None:
     is_flag=True,
     help="Block requests to other sites (tags, widgets, CDNs): faster, but pages may render less.",
 )
-def scan_command(
-    urls: tuple[str, ...],
-    out: Path,
-    business_type: str | None,
-    measurement_id: str | None,
-    rules_dir: Path | None,
-    events: str | None,
-    resume: bool,
-    **crawl_settings: Any,
-) -> None:
+def scan_command(urls: tuple[str, ...], out: Path, resume: bool, **settings: Any) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
-    options = ScanOptions(
-        crawl=CrawlOptions(**crawl_settings),
-        analysis=analysis_options(
-            AnalysisOptions(), business_type, measurement_id, rules_dir, events
-        ),
-    )
+    analysis, crawl_settings = split_options(settings)
+    options = ScanOptions(crawl=CrawlOptions(**crawl_settings), analysis=analysis)
     previous = _previous_scan(list(urls), out) if resume else None
     _scan_and_write(list(urls), out, options, previous)
 
@@ -107,21 +97,11 @@ def _previous_scan(urls: list[str], out: Path) -> Site | None:
     help="Port on 127.0.0.1 for the demo site (0: any free port).",
 )
 @with_crawl_options
-def demo(
-    out: Path,
-    port: int,
-    business_type: str | None,
-    measurement_id: str | None,
-    rules_dir: Path | None,
-    events: str | None,
-    **crawl_settings: Any,
-) -> None:
+def demo(out: Path, port: int, **settings: Any) -> None:
     """Serve the bundled demo shop on 127.0.0.1 and scan it into OUT (other hosts blocked)."""
+    analysis, crawl_settings = split_options(settings)
     options = ScanOptions(
-        crawl=CrawlOptions(**crawl_settings, block_third_party=True),
-        analysis=analysis_options(
-            AnalysisOptions(), business_type, measurement_id, rules_dir, events
-        ),
+        crawl=CrawlOptions(**crawl_settings, block_third_party=True), analysis=analysis
     )
     with serve_directory(resource_dir("fixtures/demo"), port) as base_url:
         click.echo(f"serving the demo site on {base_url}", err=True)
@@ -133,19 +113,14 @@ def demo(
 @out_option
 @type_option
 @measurement_option
+@meta_option
+@google_ads_option
 @events_option
 @rules_option
-def analyze_command(
-    site_json: Path,
-    out: Path,
-    business_type: str | None,
-    measurement_id: str | None,
-    events: str | None,
-    rules_dir: Path | None,
-) -> None:
+def analyze_command(site_json: Path, out: Path, **given: Any) -> None:
     """Rebuild findings, plan and container from a site.json, without a browser."""
     site = read_site(site_json)
-    options = analysis_options(site.settings, business_type, measurement_id, rules_dir, events)
+    options = analysis_options(site.settings, **given)
     write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
 

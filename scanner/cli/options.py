@@ -14,6 +14,8 @@ from scanner.crawl import CrawlOptions
 from scanner.models import BUSINESS_TYPES, AnalysisOptions
 
 MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
+META_PIXEL_ID = re.compile(r"^\d{6,20}$")
+GOOGLE_ADS_ID = re.compile(r"^AW-\d{6,12}$")
 F = TypeVar("F", bound=Callable[..., Any])
 
 type_option = click.option(
@@ -35,6 +37,18 @@ rules_option = click.option(
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory of rule packs that add to or replace the bundled ones (same file name).",
+)
+meta_option = click.option(
+    "--meta-pixel-id",
+    default=None,
+    metavar="ID",
+    help="Meta pixel ID: adds the base pixel and standard events, sharing an event ID with GA4.",
+)
+google_ads_option = click.option(
+    "--google-ads-id",
+    default=None,
+    metavar="AW-XXXXXXXXX",
+    help="Google Ads ID: adds the Conversion Linker and conversion tags for the key events.",
 )
 events_option = click.option(
     "--events",
@@ -117,6 +131,8 @@ CRAWL_OPTIONS = [
     ),
     type_option,
     measurement_option,
+    meta_option,
+    google_ads_option,
     events_option,
     rules_option,
     click.option(
@@ -135,24 +151,40 @@ def with_crawl_options(func: F) -> F:
     return func
 
 
-def analysis_options(
-    base: AnalysisOptions,
-    business_type: str | None = None,
-    measurement_id: str | None = None,
-    rules_dir: Path | None = None,
-    events: str | None = None,
-) -> AnalysisOptions:
-    """The options given on the command line, the others from `base`."""
-    if measurement_id is not None and not MEASUREMENT_ID.match(measurement_id):
-        raise click.BadParameter(
-            f"'{measurement_id}' is not a GA4 measurement ID (G- followed by letters and digits).",
-            param_hint="--measurement-id",
-        )
-    return AnalysisOptions.model_validate(
-        {
-            "business_type": business_type or base.business_type,
-            "measurement_id": measurement_id if measurement_id is not None else base.measurement_id,
-            "rules": str(rules_dir.resolve()) if rules_dir is not None else base.rules,
-            "events": events or base.events,
-        }
-    )
+def analysis_options(base: AnalysisOptions, **given: Any) -> AnalysisOptions:
+    """The analysis options given on the command line (None: not given), the others from
+    `base`: business_type, measurement_id, meta_pixel_id, google_ads_id, events, rules_dir."""
+    for name, pattern, flag, what in (
+        (
+            "measurement_id",
+            MEASUREMENT_ID,
+            "--measurement-id",
+            "a GA4 measurement ID (G- and letters and digits)",
+        ),
+        ("meta_pixel_id", META_PIXEL_ID, "--meta-pixel-id", "a Meta pixel ID (digits)"),
+        ("google_ads_id", GOOGLE_ADS_ID, "--google-ads-id", "a Google Ads ID (AW- and digits)"),
+    ):
+        value = given.get(name)
+        if value is not None and not pattern.match(value):
+            raise click.BadParameter(f"'{value}' is not {what}.", param_hint=flag)
+    rules_dir = given.pop("rules_dir", None)
+    if rules_dir is not None:
+        given["rules"] = str(rules_dir.resolve())
+    changes = {name: value for name, value in given.items() if value is not None}
+    return AnalysisOptions.model_validate({**base.model_dump(), **changes})
+
+
+ANALYSIS_FLAGS = (
+    "business_type",
+    "measurement_id",
+    "meta_pixel_id",
+    "google_ads_id",
+    "events",
+    "rules_dir",
+)
+
+
+def split_options(settings: dict[str, Any]) -> tuple[AnalysisOptions, dict[str, Any]]:
+    """A command's options: those of the analysis (as AnalysisOptions), and the others."""
+    given = {name: settings.pop(name) for name in ANALYSIS_FLAGS if name in settings}
+    return analysis_options(AnalysisOptions(), **given), settings

@@ -144,6 +144,8 @@ class Plan(Model):
     container_events: ContainerEvents = Field(
         "recommended", description="The tiers the GTM container tags (recommended: key too)."
     )
+    meta_pixel_id: str = Field("", description="The Meta pixel the container tags, or ''.")
+    google_ads_id: str = Field("", description="The Google Ads account it tags, or ''.")
     not_seen: list[str] = Field(
         description="Kinds that matter for this business type but were not found on any page."
     )

@@ -185,6 +185,10 @@ class AnalysisOptions(Model):
     events: ContainerEvents = Field(
         "recommended", description="The tiers the GTM container tags (recommended: key too)."
     )
+    meta_pixel_id: str = Field("", description="Meta pixel ID: adds the Meta tags, '' for none.")
+    google_ads_id: str = Field(
+        "", description="Google Ads ID (AW-...): adds the conversion tags, '' for none."
+    )
 
 
 class Site(Model):

@@ -38,10 +38,12 @@ def event_record(event: PlannedEvent) -> dict[str, Any]:
             "type": trigger.type,
             "description": trigger_description(event),
             "css_selector": ", ".join(trigger.selectors),
+            "scoped": [scope.model_dump(mode="json") for scope in trigger.scoped],
             "pushed_by": trigger.pushed_by,
             "url_regex": trigger.url_regex,
             "page_path_regex": trigger.page_path_regex,
         },
+        "trigger_check": event.trigger_check.model_dump(mode="json"),
         "parameters": event.parameters,
         "destinations": event.destinations.model_dump(mode="json"),
         "enhanced_measurement": {

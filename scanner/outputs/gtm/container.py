@@ -1,6 +1,7 @@
 """gtm-container.json: a container export (exportFormatVersion 2) for the plan (pure).
 
-Built from typed triggers and each destination's tags (GA4 today), then spelt as GTM's export
+Built from typed triggers and each destination's tags (GA4, and Meta and Google Ads when their
+IDs are given), in folders by funnel stage, then spelt as GTM's export
 format does (shared/reference/gtm-format.md): UPPER_SNAKE enums, parameters as
 {type, key, value}, variables referenced by display name in {{...}}, built-ins listed.
 """
@@ -11,11 +12,13 @@ from typing import Any
 
 from scanner.models import TIERS, Analysis, Plan
 from scanner.outputs.gtm.entities import (
+    VARIABLES_FOLDER,
     Boolean,
     BuiltInTrigger,
     Condition,
-    Constant,
     Container,
+    Definition,
+    Integer,
     Parameter,
     Tag,
     Template,
@@ -24,6 +27,8 @@ from scanner.outputs.gtm.entities import (
     Variable,
 )
 from scanner.outputs.gtm.ga4 import ga4_tags
+from scanner.outputs.gtm.google_ads import google_ads_tags
+from scanner.outputs.gtm.meta import event_id_variable, meta_tags
 from scanner.outputs.gtm.triggers import triggers_for
 from scanner.outputs.text import json_text
 
@@ -49,12 +54,17 @@ def build_container(plan: Plan) -> Container:
         if not e.collected_by_enhanced_measurement and e.tier in TAGGED_TIERS[plan.container_events]
     ]
     tracked = [(event, triggers_for(event)) for event in events]
-    destinations = [ga4_tags(plan, tracked)]
+    destinations = [ga4_tags(plan, tracked, event_id_variable(plan))]
+    if plan.meta_pixel_id:
+        destinations.append(meta_tags(plan, tracked))
+    if plan.google_ads_id:
+        destinations.append(google_ads_tags(plan, tracked))
+    variables = {v.name: v for destination in destinations for v in destination.variables}
     return Container(
         name=f"Tracking plan for {plan.site}",
         tags=tuple(tag for destination in destinations for tag in destination.tags),
         triggers=tuple(trigger for _, triggers in tracked for trigger in triggers),
-        constants=tuple(c for destination in destinations for c in destination.constants),
+        variables=tuple(variables.values()),
     )
 
 
@@ -63,6 +73,7 @@ def export(container: Container) -> dict[str, Any]:
     trigger_ids = {trigger.name: str(n) for n, trigger in enumerate(container.triggers, 1)}
     if len(trigger_ids) != len(container.triggers):
         raise ValueError("trigger names must be unique")
+    folder_ids = {name: str(n) for n, name in enumerate(container.folders(), 1)}
     version: dict[str, Any] = {
         "path": f"accounts/{ACCOUNT_ID}/containers/{CONTAINER_ID}/versions/0",
         "accountId": ACCOUNT_ID,
@@ -77,9 +88,24 @@ def export(container: Container) -> dict[str, Any]:
             "usageContext": ["WEB"],
             "fingerprint": "0",
         },
-        "tag": [_tag(str(n), tag, trigger_ids) for n, tag in enumerate(container.tags, 1)],
-        "trigger": [_trigger(trigger_ids[t.name], t) for t in container.triggers],
-        "variable": [_constant(str(n), c) for n, c in enumerate(container.constants, 1)],
+        "tag": [
+            _tag(str(n), tag, trigger_ids, folder_ids) for n, tag in enumerate(container.tags, 1)
+        ],
+        "trigger": [_trigger(trigger_ids[t.name], t, folder_ids) for t in container.triggers],
+        "variable": [
+            _variable(str(n), v, folder_ids[VARIABLES_FOLDER])
+            for n, v in enumerate(container.variables, 1)
+        ],
+        "folder": [
+            {
+                "accountId": ACCOUNT_ID,
+                "containerId": CONTAINER_ID,
+                "folderId": folder_id,
+                "name": name,
+                "fingerprint": "0",
+            }
+            for name, folder_id in folder_ids.items()
+        ],
     }
     built_ins = container.built_ins()
     if built_ins:
@@ -108,9 +134,11 @@ def _entity(id_key: str, entity_id: str, name: str, type_: str, **fields: Any) -
     }
 
 
-def _tag(tag_id: str, tag: Tag, trigger_ids: dict[str, str]) -> dict[str, Any]:
+def _tag(
+    tag_id: str, tag: Tag, trigger_ids: dict[str, str], folder_ids: dict[str, str]
+) -> dict[str, Any]:
     firing = [t.id if isinstance(t, BuiltInTrigger) else trigger_ids[t.name] for t in tag.firing]
-    notes = {"notes": tag.notes} if tag.notes else {}
+    setup = {"setupTag": [{"tagName": name} for name in tag.setup]} if tag.setup else {}
     return _entity(
         "tagId",
         tag_id,
@@ -118,14 +146,29 @@ def _tag(tag_id: str, tag: Tag, trigger_ids: dict[str, str]) -> dict[str, Any]:
         tag.type,
         parameter=[_parameter(p) for p in tag.parameters],
         firingTriggerId=firing,
+        **setup,
+        parentFolderId=folder_ids[tag.folder],
         tagFiringOption="ONCE_PER_EVENT",
         monitoringMetadata={"type": "MAP"},
-        consentSettings={"consentStatus": "NOT_SET"},
-        **notes,
+        consentSettings=_consent(tag.consent),
+        notes=tag.notes,
     )
 
 
-def _trigger(trigger_id: str, trigger: Trigger) -> dict[str, Any]:
+def _consent(types: tuple[str, ...]) -> dict[str, Any]:
+    """Google's tags adapt to Consent Mode by themselves (NOT_SET); others wait for consent."""
+    if not types:
+        return {"consentStatus": "NOT_SET"}
+    return {
+        "consentStatus": "NEEDED",
+        "consentType": {
+            "type": "LIST",
+            "list": [{"type": "TEMPLATE", "value": name} for name in types],
+        },
+    }
+
+
+def _trigger(trigger_id: str, trigger: Trigger, folder_ids: dict[str, str]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key, conditions in (
         ("customEventFilter", trigger.custom_event_filters),
@@ -145,16 +188,18 @@ def _trigger(trigger_id: str, trigger: Trigger) -> dict[str, Any]:
             "waitForTagsTimeout": {"type": "TEMPLATE", "value": "2000"},
             "uniqueTriggerId": {"type": "TEMPLATE"},
         }
+    fields["parentFolderId"] = folder_ids[trigger.folder]
     return _entity("triggerId", trigger_id, trigger.name, trigger.type, **fields)
 
 
-def _constant(variable_id: str, constant: Constant) -> dict[str, Any]:
+def _variable(variable_id: str, variable: Definition, folder_id: str) -> dict[str, Any]:
     return _entity(
         "variableId",
         variable_id,
-        constant.name,
-        "c",
-        parameter=[_parameter(Template("value", constant.value))],
+        variable.name,
+        variable.type,
+        parameter=[_parameter(p) for p in variable.parameters],
+        parentFolderId=folder_id,
         formatValue={},
     )
 
@@ -174,12 +219,15 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
         return {"type": "TEMPLATE", "key": parameter.key, "value": _text(parameter.value)}
     if isinstance(parameter, Boolean):
         return {"type": "BOOLEAN", "key": parameter.key, "value": _boolean_text(parameter.value)}
+    if isinstance(parameter, Integer):
+        return {"type": "INTEGER", "key": parameter.key, "value": str(parameter.value)}
     rows = [{"type": "MAP", "map": [_parameter(cell) for cell in row]} for row in parameter.rows]
     return {"type": "LIST", "key": parameter.key, "list": rows}
 
 
 def _text(value: Value) -> str:
-    return value.reference() if isinstance(value, Variable) else value
+    parts = value if isinstance(value, tuple) else (value,)
+    return "".join(part.reference() if isinstance(part, Variable) else part for part in parts)
 
 
 def _boolean_text(value: bool) -> str:

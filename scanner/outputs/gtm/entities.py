@@ -47,7 +47,9 @@ def built_in(name: str) -> Variable:
     return BY_REFERENCE["{{" + name + "}}"]
 
 
-Value = str | Variable  # a template parameter holds text, or a reference to a variable
+Part = str | Variable
+# A template parameter holds text, a reference to a variable, or text with references in it.
+Value = str | Variable | tuple[Part, ...]
 
 
 def value_of(text: str) -> Value:
@@ -69,6 +71,12 @@ class Boolean:
 
 
 @dataclass(frozen=True)
+class Integer:
+    key: str
+    value: int
+
+
+@dataclass(frozen=True)
 class Table:
     """A list of rows, each a map of template parameters (a GA4 tag's eventSettingsTable)."""
 
@@ -76,7 +84,13 @@ class Table:
     rows: tuple[tuple[Template, ...], ...]
 
 
-Parameter = Template | Boolean | Table
+Parameter = Template | Boolean | Integer | Table
+
+
+def references(value: Value) -> list[Variable]:
+    """The variables a template value refers to."""
+    parts = value if isinstance(value, tuple) else (value,)
+    return [part for part in parts if isinstance(part, Variable)]
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,7 @@ class Listener:
 class Trigger:
     name: str
     type: Literal["CLICK", "LINK_CLICK", "FORM_SUBMISSION", "PAGEVIEW", "CUSTOM_EVENT"]
+    folder: str
     filters: tuple[Condition, ...] = ()
     auto_event_filters: tuple[Condition, ...] = ()
     custom_event_filters: tuple[Condition, ...] = ()
@@ -115,36 +130,61 @@ class BuiltInTrigger:
 
 
 INITIALIZATION_ALL_PAGES = BuiltInTrigger("2147479573")
+ALL_PAGES = BuiltInTrigger("2147479553")
+# Consent Mode v2 types a tag that is not Google's own needs granted before it fires.
+AD_CONSENT = ("ad_storage", "ad_user_data", "ad_personalization")
+
+
+def parameter_references(parameters: tuple[Parameter, ...]) -> list[Variable]:
+    out: list[Variable] = []
+    for parameter in parameters:
+        if isinstance(parameter, Template):
+            out += references(parameter.value)
+        elif isinstance(parameter, Table):
+            out += [ref for row in parameter.rows for cell in row for ref in references(cell.value)]
+    return out
 
 
 @dataclass(frozen=True)
 class Tag:
     name: str
-    type: str  # googtag, gaawe...
+    type: str  # googtag, gaawe, awct, gclidw, html
     parameters: tuple[Parameter, ...]
     firing: tuple[Trigger | BuiltInTrigger, ...]
-    notes: str = ""
-
-    def values(self) -> list[Value]:
-        out: list[Value] = []
-        for parameter in self.parameters:
-            if isinstance(parameter, Template):
-                out.append(parameter.value)
-            elif isinstance(parameter, Table):
-                out += [cell.value for row in parameter.rows for cell in row]
-        return out
+    folder: str
+    notes: str
+    consent: tuple[str, ...] = ()  # consent types it needs granted; () leaves it to the tag
+    setup: tuple[str, ...] = ()  # names of tags that must fire first
 
 
 @dataclass(frozen=True)
-class Constant:
-    """A constant variable the container defines."""
+class Definition:
+    """A variable the container defines: a constant (c), a dataLayer value (v), or custom
+    JavaScript (jsm)."""
 
     name: str
-    value: str
+    type: Literal["c", "v", "jsm"]
+    parameters: tuple[Parameter, ...]
 
     @property
     def variable(self) -> Variable:
         return Variable(self.name)
+
+
+def constant(name: str, value: str) -> Definition:
+    return Definition(name, "c", (Template("value", value),))
+
+
+def datalayer_value(name: str, path: str) -> Definition:
+    return Definition(
+        name,
+        "v",
+        (Integer("dataLayerVersion", 2), Boolean("setDefaultValue", False), Template("name", path)),
+    )
+
+
+def javascript(name: str, code: Value) -> Definition:
+    return Definition(name, "jsm", (Template("javascript", code),))
 
 
 @dataclass(frozen=True)
@@ -152,7 +192,7 @@ class Destination:
     """What one destination's builder adds to the container."""
 
     tags: tuple[Tag, ...]
-    constants: tuple[Constant, ...]
+    variables: tuple[Definition, ...]
 
 
 @dataclass(frozen=True)
@@ -160,10 +200,19 @@ class Container:
     name: str
     tags: tuple[Tag, ...]
     triggers: tuple[Trigger, ...]
-    constants: tuple[Constant, ...]
+    variables: tuple[Definition, ...]
 
     def built_ins(self) -> list[Variable]:
-        """The built-in variables the tags and triggers refer to, in GTM's order."""
-        used = {value for tag in self.tags for value in tag.values() if isinstance(value, Variable)}
+        """The built-in variables the tags, triggers and variables refer to, in GTM's order."""
+        used = {ref for tag in self.tags for ref in parameter_references(tag.parameters)}
         used |= {c.variable for trigger in self.triggers for c in trigger.conditions()}
+        used |= {ref for v in self.variables for ref in parameter_references(v.parameters)}
         return [variable for variable in BUILT_IN_VARIABLES if variable in used]
+
+    def folders(self) -> list[str]:
+        """Folder names in the order they are first used."""
+        names = [tag.folder for tag in self.tags] + [t.folder for t in self.triggers]
+        return list(dict.fromkeys(names + [VARIABLES_FOLDER] * bool(self.variables)))
+
+
+VARIABLES_FOLDER = "Variables"

@@ -2,44 +2,55 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from scanner.models import Plan, PlannedEvent
 from scanner.outputs.gtm.entities import (
     INITIALIZATION_ALL_PAGES,
     Boolean,
-    Constant,
+    Definition,
     Destination,
     Parameter,
     Table,
     Tag,
     Template,
     Trigger,
+    constant,
     value_of,
 )
+from scanner.outputs.gtm.triggers import labels, stage_folder
 from scanner.outputs.prose import ECOMMERCE_EVENTS, trigger_description
 
 MEASUREMENT_ID = "Const - GA4 Measurement ID"
+BASE_FOLDER = "Base tags"
+Tracked = list[tuple[PlannedEvent, tuple[Trigger, ...]]]
 
 
-def ga4_tags(plan: Plan, tracked: list[tuple[PlannedEvent, tuple[Trigger, ...]]]) -> Destination:
-    measurement_id = Constant(MEASUREMENT_ID, plan.measurement_id)
+def ga4_tags(plan: Plan, tracked: Tracked, event_id: Definition | None) -> Destination:
+    """`event_id`: the variable whose value this event shares with other destinations (Meta's
+    eventID, for Conversions API de-duplication), when there are any."""
+    measurement_id = constant(MEASUREMENT_ID, plan.measurement_id)
     google_tag = Tag(
         "GA4 - Google tag",
         "googtag",
         parameters=(Template("tagId", measurement_id.variable),),
         firing=(INITIALIZATION_ALL_PAGES,),
+        folder=BASE_FOLDER,
+        notes="Loads GA4 on every page and sends page_view; enhanced measurement (on in the "
+        "GA4 web stream) adds scrolls, outbound clicks, site search, YouTube and downloads.",
     )
-    repeated = {name for name, n in Counter(e.event for e, _ in tracked).items() if n > 1}
+    names = labels([event for event, _ in tracked])
     event_tags = tuple(
-        _event_tag(event, triggers, measurement_id, event.event in repeated)
+        _event_tag(event, triggers, measurement_id, names[event.kind], event_id)
         for event, triggers in tracked
     )
-    return Destination(tags=(google_tag, *event_tags), constants=(measurement_id,))
+    return Destination(tags=(google_tag, *event_tags), variables=(measurement_id,))
 
 
 def _event_tag(
-    event: PlannedEvent, triggers: tuple[Trigger, ...], measurement_id: Constant, repeated: bool
+    event: PlannedEvent,
+    triggers: tuple[Trigger, ...],
+    measurement_id: Definition,
+    label: str,
+    event_id: Definition | None,
 ) -> Tag:
     parameters: list[Parameter] = [
         Template("eventName", event.event),
@@ -50,16 +61,21 @@ def _event_tag(
             Boolean("sendEcommerceData", True),
             Template("getEcommerceDataFrom", "dataLayer"),
         ]
-    if event.parameters:
-        rows = tuple(
-            (Template("parameter", key), Template("parameterValue", value_of(value)))
-            for key, value in event.parameters.items()
+    rows = [
+        (Template("parameter", key), Template("parameterValue", value_of(value)))
+        for key, value in event.parameters.items()
+    ]
+    if event_id is not None:
+        rows.append(
+            (Template("parameter", "event_id"), Template("parameterValue", event_id.variable))
         )
-        parameters.append(Table("eventSettingsTable", rows))
+    if rows:
+        parameters.append(Table("eventSettingsTable", tuple(rows)))
     return Tag(
-        f"GA4 - {event.event}" + (f" - {event.kind}" if repeated else ""),
+        f"GA4 - {label}",
         "gaawe",
         parameters=tuple(parameters),
         firing=triggers,
+        folder=stage_folder(event),
         notes=f"{event.title}. {event.why} Trigger: {trigger_description(event)}.",
     )

@@ -10,15 +10,32 @@ from scanner.outputs.gtm.entities import EVENT_NAME, Condition, Listener, Trigge
 EVERY_PAGE = ".*"
 
 
+def labels(events: list[PlannedEvent]) -> dict[str, str]:
+    """The name of each event's tags, by kind: its GA4 event, and its kind when several events
+    send the same one (three kinds of generate_lead)."""
+    names = [event.event for event in events]
+    return {
+        event.kind: event.event + (f" - {event.kind}" if names.count(event.event) > 1 else "")
+        for event in events
+    }
+
+
+def stage_folder(event: PlannedEvent) -> str:
+    """The folder of an event's tags and triggers: its funnel stage."""
+    return f"{event.funnel_stage.capitalize()} stage"
+
+
 def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
     """The triggers of an event the container tags (not one enhanced measurement collects)."""
     spec = event.trigger
     name = f"{event.kind} - {spec.type.replace('_', ' ')}"
+    folder = stage_folder(event)
     if spec.type == "click":
         return tuple(
             Trigger(
                 f"{name}{' on ' + path if path else ''}",
                 "CLICK",
+                folder,
                 filters=(
                     *_on_page(path),
                     Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
@@ -31,6 +48,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             Trigger(
                 f"{name}{' on ' + path if path else ''}",
                 "FORM_SUBMISSION",
+                folder,
                 auto_event_filters=_on_page(path)
                 or (Condition("MATCH_REGEX", built_in("Page URL"), EVERY_PAGE),),
                 filters=(
@@ -45,6 +63,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             Trigger(
                 name,
                 "LINK_CLICK",
+                folder,
                 filters=(
                     Condition(
                         "MATCH_REGEX", built_in("Click URL"), spec.url_regex, ignore_case=True
@@ -58,6 +77,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             Trigger(
                 name,
                 "PAGEVIEW",
+                folder,
                 filters=(Condition("MATCH_REGEX", built_in("Page Path"), spec.page_path_regex),),
             ),
         )
@@ -66,6 +86,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             Trigger(
                 name,
                 "CUSTOM_EVENT",
+                folder,
                 custom_event_filters=(Condition("EQUALS", EVENT_NAME, event.event),),
             ),
         )
