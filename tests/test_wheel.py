@@ -46,6 +46,8 @@ def test_wheel_carries_the_data_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "scanner/crawl/snapshot.js",
+        "scanner/crawl/datalayer.js",
+        "scanner/outputs/listeners_html/html5_video.html",
         "scanner/_data/rules/common.yaml",
         "scanner/_data/templates/plan.md.j2",
         "scanner/_data/fixtures/demo/index.html",

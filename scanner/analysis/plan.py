@@ -19,6 +19,7 @@ from scanner.models import (
     CrawlError,
     Destinations,
     Finding,
+    ListenerName,
     Plan,
     PlannedEvent,
     Site,
@@ -31,6 +32,15 @@ from scanner.url_templates import template
 # Kinds caught by the link's address (tel:, mailto:, wa.me...) rather than by a CSS selector:
 # the address says what the link does wherever it appears.
 LINK_KINDS = frozenset({"phone_link", "email_link", "messaging_link"})
+# What each listener tag pushes with its event, read from the dataLayer.
+LISTENER_PARAMETERS: dict[str, dict[str, str]] = {
+    "html5_video": {
+        name: "{{DLV - " + name + "}}"
+        for name in ("video_status", "video_percent", "video_title", "video_url")
+    },
+    "chat": {"chat_provider": "{{DLV - chat_provider}}"},
+    "calendly": {"booking_provider": "{{DLV - booking_provider}}"},
+}
 PLACEHOLDER_MEASUREMENT_ID = "G-XXXXXXXXXX"
 DATALAYER_EVENT = re.compile(r'"event":"([^"]{1,80})"')
 
@@ -189,6 +199,12 @@ def _trigger(
             TriggerSpec(type="link_click", url_regex=regex),
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
         )
+    listener = _listener(kind, findings)
+    if listener:
+        return (
+            TriggerSpec(type="custom_event", pushed_by="listener", listener=listener),
+            {**LISTENER_PARAMETERS[listener], **extra},
+        )
     if target == "frame" or found is None:
         return TriggerSpec(type="custom_event", pushed_by="frame"), extra
     if target == "form":
@@ -200,6 +216,22 @@ def _trigger(
         TriggerSpec(type="click", selectors=found.site_wide, scoped=found.scoped),
         {"click_text": "{{Click Text}}", "click_url": "{{Click URL}}", **extra},
     )
+
+
+def _listener(kind: str, findings: list[Finding]) -> ListenerName:
+    """The listener tag that can push this kind's event, when its findings are ones a listener
+    hears: HTML5 <video> elements (YouTube embeds beside them are enhanced measurement's), chat
+    widgets' scripts, Calendly embeds."""
+    frames = [f for f in findings if f.target == "frame"]
+    if not frames or len(frames) < len(findings):
+        return ""
+    if kind == "video" and any(f.snippet.startswith(("<video", "<audio")) for f in frames):
+        return "html5_video"
+    if kind == "chat_widget":
+        return "chat"
+    if kind == "booking" and all("calendly.com" in f.snippet for f in frames):
+        return "calendly"
+    return ""
 
 
 def _check(

@@ -23,6 +23,8 @@ TriggerType = Literal[
     "click", "link_click", "form_submit", "page_view", "custom_event", "enhanced_measurement"
 ]
 Tier = Literal["key", "recommended", "optional"]
+# The listener tags the container can ship (scanner/outputs/gtm/listeners.py).
+ListenerName = Literal["", "html5_video", "chat", "calendly"]
 TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
 
 
@@ -46,11 +48,12 @@ class TriggerSpec(Model):
         description="click and form_submit: the page's own selectors of controls no stable "
         "selector fits, each trigger limited to its page.",
     )
-    pushed_by: Literal["", "frame", "site"] = Field(
+    pushed_by: Literal["", "frame", "site", "listener"] = Field(
         "",
         description="custom_event: who pushes the dataLayer event: the embedded frame's API or "
-        "GTM, or the site's own code.",
+        "GTM, the site's own code, or a listener tag the container ships.",
     )
+    listener: ListenerName = Field("", description="pushed_by listener: which one.")
     url_regex: str = Field("", description="link_click: the link address regex (any case).")
     page_path_regex: str = Field("", description="page_view: the page path regex.")
 

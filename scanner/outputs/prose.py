@@ -4,6 +4,7 @@ and the dataLayer push to hand to the developers (pure)."""
 from __future__ import annotations
 
 from scanner.models import PlannedEvent
+from scanner.outputs.listeners import LISTENERS
 
 ECOMMERCE_EVENTS = frozenset(
     {"add_to_cart", "add_to_wishlist", "view_cart", "begin_checkout", "view_item", "purchase"}
@@ -25,6 +26,12 @@ def trigger_description(event: PlannedEvent) -> str:
         return f"Page view where the path matches {trigger.page_path_regex}"
     if trigger.type == "link_click":
         return f"Click on any link whose URL matches {trigger.url_regex} (any case)"
+    if trigger.type == "custom_event" and trigger.pushed_by == "listener":
+        listener = LISTENERS[trigger.listener]
+        return (
+            f"dataLayer event '{event.event}' pushed by the container's {listener.title} "
+            f"listener tag, which relies on {listener.relies_on}"
+        )
     if trigger.type == "custom_event" and trigger.pushed_by == "site":
         return f"dataLayer event '{event.event}' pushed by the site's code (the snippet below)"
     if trigger.type == "custom_event":
@@ -84,7 +91,7 @@ def limitations(event: PlannedEvent) -> str:
             "The crawl did not reach the page where this happens (an order confirmation comes "
             "after payment), so it is planned from the business type alone."
         )
-    if trigger.type == "custom_event":
+    if trigger.type == "custom_event" and trigger.pushed_by != "listener":
         notes.append("Nothing fires until the dataLayer event is pushed.")
     return " ".join(notes)
 
@@ -136,6 +143,8 @@ def datalayer_snippet(event: PlannedEvent) -> str:
         )
     if name == "generate_lead":
         return f'dataLayer.push({{ event: "generate_lead", lead_type: "{event.kind}" }});'
+    if event.trigger.pushed_by == "listener":
+        return ""  # the container's listener tag pushes it
     if event.kind in PUSHED_KINDS:
         return f'dataLayer.push({{ event: "{name}" }});'
     return ""

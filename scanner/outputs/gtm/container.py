@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.models import TIERS, Analysis, Plan
 from scanner.outputs.gtm.entities import (
+    DATALAYER_PREFIX,
     VARIABLES_FOLDER,
     Boolean,
     BuiltInTrigger,
@@ -25,9 +26,12 @@ from scanner.outputs.gtm.entities import (
     Trigger,
     Value,
     Variable,
+    datalayer_value,
+    parameter_references,
 )
-from scanner.outputs.gtm.ga4 import ga4_tags
+from scanner.outputs.gtm.ga4 import BASE_FOLDER, ga4_tags
 from scanner.outputs.gtm.google_ads import google_ads_tags
+from scanner.outputs.gtm.listeners import listener_tag
 from scanner.outputs.gtm.meta import event_id_variable, meta_tags
 from scanner.outputs.gtm.triggers import triggers_for
 from scanner.outputs.text import json_text
@@ -59,10 +63,20 @@ def build_container(plan: Plan) -> Container:
         destinations.append(meta_tags(plan, tracked))
     if plan.google_ads_id:
         destinations.append(google_ads_tags(plan, tracked))
+    tags = [tag for destination in destinations for tag in destination.tags]
+    tags += [
+        listener_tag(event.trigger.listener, event.event, BASE_FOLDER)
+        for event in events
+        if event.trigger.listener
+    ]
     variables = {v.name: v for destination in destinations for v in destination.variables}
+    for reference in (ref for tag in tags for ref in parameter_references(tag.parameters)):
+        if reference.name.startswith(DATALAYER_PREFIX) and reference.name not in variables:
+            path = reference.name.removeprefix(DATALAYER_PREFIX)
+            variables[reference.name] = datalayer_value(reference.name, path)
     return Container(
         name=f"Tracking plan for {plan.site}",
-        tags=tuple(tag for destination in destinations for tag in destination.tags),
+        tags=tuple(tags),
         triggers=tuple(trigger for _, triggers in tracked for trigger in triggers),
         variables=tuple(variables.values()),
     )

@@ -52,9 +52,14 @@ Part = str | Variable
 Value = str | Variable | tuple[Part, ...]
 
 
+DATALAYER_PREFIX = "DLV - "
+
+
 def value_of(text: str) -> Value:
-    """A plan parameter's source: a built-in variable when it names one ({{Click Text}}),
-    else the text itself."""
+    """A plan parameter's source: a built-in variable when it names one ({{Click Text}}), a
+    dataLayer value ({{DLV - video_status}}), else the text itself."""
+    if text.startswith("{{" + DATALAYER_PREFIX) and text.endswith("}}"):
+        return Variable(text[2:-2])
     return BY_REFERENCE.get(text, text)
 
 
