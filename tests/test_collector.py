@@ -17,6 +17,7 @@ def collected(**facts: Any) -> Collected:
         "lang": "en",
         "meta": {},
         "jsonld_types": [],
+        "products": [],
         "elements": [],
         "forms": [],
         "frames": [],

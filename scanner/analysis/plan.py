@@ -22,6 +22,7 @@ from scanner.models import (
     ListenerName,
     Plan,
     PlannedEvent,
+    Product,
     Site,
     Tracking,
     TriggerCheck,
@@ -90,12 +91,21 @@ def build_plan(
         events=events,
         funnel=signals.funnel(events, rules.signals(business.type)),
         container_events=options.events,
+        example_product=_example_product(site),
         meta_pixel_id=options.meta_pixel_id,
         google_ads_id=options.google_ads_id,
         not_seen=[k for k in rules.kinds_that_matter(business.type) if k not in by_kind],
         crawl_errors=site.errors,
         obstacles=[CrawlError(url=p.url, error=p.obstacle) for p in site.pages if p.obstacle],
     )
+
+
+def _example_product(site: Site) -> Product | None:
+    """The first product the crawl saw with a price, else the first one at all."""
+    products = [product for page in site.pages for product in page.products]
+    priced = [product for product in products if product.price and product.currency]
+    chosen = priced or products
+    return chosen[0] if chosen else None
 
 
 def _evidence(findings: list[Finding]) -> signals.Evidence:

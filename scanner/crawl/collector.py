@@ -11,7 +11,17 @@ from pydantic import Field
 
 from scanner.crawl.inventory import vendors
 from scanner.crawl.obstacles import obstacle
-from scanner.models import Element, Expectation, Form, Frame, Model, Page, PageAnnotations, Tracking
+from scanner.models import (
+    Element,
+    Expectation,
+    Form,
+    Frame,
+    Model,
+    Page,
+    PageAnnotations,
+    Product,
+    Tracking,
+)
 
 
 @cache
@@ -48,6 +58,7 @@ class Collected(Model):
     lang: str
     meta: dict[str, str]
     jsonld_types: list[str]
+    products: list[Product]
     elements: list[Element]
     forms: list[Form]
     frames: list[Frame]

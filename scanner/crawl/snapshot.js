@@ -308,8 +308,30 @@
 
   // --- page facts ---
   const jsonldTypes = new Set();
+  // Products the page describes (JSON-LD or microdata): what a dataLayer push would send.
+  const products = [];
+  const text = (value) => (typeof value === "string" || typeof value === "number")
+    ? clean(String(value), 120) : "";
+  const nameOf = (value) => text(value && typeof value === "object" ? value.name : value);
+  const isProduct = (t) => (Array.isArray(t) ? t : [t]).some((x) => x === "Product");
+  const addProduct = (item) => {
+    if (products.length < 5 && item.name) products.push(item);
+  };
+  const fromJsonld = (node) => {
+    const offers = [].concat(node.offers || []);
+    const offer = offers.find((o) => o && typeof o === "object") || {};
+    addProduct({
+      name: text(node.name),
+      sku: text(node.sku || node.productID || node.mpn || node.gtin13 || node.gtin),
+      price: text(offer.price !== undefined ? offer.price : offer.lowPrice),
+      currency: text(offer.priceCurrency),
+      brand: nameOf(node.brand),
+      category: text(node.category),
+    });
+  };
   const collectTypes = (node) => {
     if (Array.isArray(node)) { node.forEach(collectTypes); return; }
+    if (node && typeof node === "object" && isProduct(node["@type"])) fromJsonld(node);
     if (!node || typeof node !== "object") return;
     const t = node["@type"];
     (Array.isArray(t) ? t : [t]).forEach((x) => { if (typeof x === "string") jsonldTypes.add(x); });
@@ -318,9 +340,19 @@
   for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
     try { collectTypes(JSON.parse(s.textContent)); } catch (e) { /* invalid JSON-LD */ }
   }
+  const prop = (scope, name) => {
+    const el = scope.querySelector(`[itemprop="${name}"]`);
+    return el ? clean(el.getAttribute("content") || el.textContent, 120) : "";
+  };
   for (const el of document.querySelectorAll("[itemtype]")) {
     const m = /schema\.org\/([A-Za-z]+)/.exec(el.getAttribute("itemtype"));
     if (m) jsonldTypes.add(m[1]);
+    if (m && m[1] === "Product" && !products.length) {
+      addProduct({
+        name: prop(el, "name"), sku: prop(el, "sku"), price: prop(el, "price"),
+        currency: prop(el, "priceCurrency"), brand: prop(el, "brand"), category: prop(el, "category"),
+      });
+    }
   }
 
   const meta = {};
@@ -353,6 +385,7 @@
     lang: clean(document.documentElement.getAttribute("lang"), 20),
     meta,
     jsonld_types: Array.from(jsonldTypes).sort(),
+    products,
     elements,
     forms,
     frames,

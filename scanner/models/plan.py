@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from scanner.models.findings import BusinessTypeGuess
-from scanner.models.site import CrawlError, Tracking
+from scanner.models.site import CrawlError, Product, Tracking
 from scanner.models.vocabulary import ContainerEvents, Conversion, FunnelStage, Kind, Model
 
 PLAN_SCHEMA_VERSION = 2
@@ -146,6 +146,9 @@ class Plan(Model):
     )
     container_events: ContainerEvents = Field(
         "recommended", description="The tiers the GTM container tags (recommended: key too)."
+    )
+    example_product: Product | None = Field(
+        None, description="A product seen on the site, for the developers' dataLayer pushes."
     )
     meta_pixel_id: str = Field("", description="The Meta pixel the container tags, or ''.")
     google_ads_id: str = Field("", description="The Google Ads account it tags, or ''.")

@@ -73,6 +73,17 @@ class Frame(Model):
     visible: bool = True
 
 
+class Product(Model):
+    """A product the page describes in its structured data (JSON-LD or microdata)."""
+
+    name: str
+    sku: str = ""
+    price: str = Field("", description="As the page writes it (the first offer's).")
+    currency: str = ""
+    brand: str = ""
+    category: str = ""
+
+
 class Tracking(Model):
     """Tracking already on the page, and the analytics hits the crawl kept from being sent."""
 
@@ -128,6 +139,9 @@ class Page(Model):
     consent: str = Field("", description="The consent banner button clicked, or ''.")
     meta: dict[str, str] = Field(default_factory=dict, description="og:type, generator...")
     jsonld_types: list[str] = Field(default_factory=list, description="Sorted schema.org types.")
+    products: list[Product] = Field(
+        default_factory=list, description="Products in its structured data (the first 5)."
+    )
     elements: list[Element] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     frames: list[Frame] = Field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.models import Analysis, Plan, PlannedEvent
+from scanner.models import Analysis, Plan, PlannedEvent, Product
 from scanner.outputs.prose import datalayer_snippet, limitations, selection, trigger_description
 from scanner.outputs.text import json_text
 
@@ -16,11 +16,11 @@ def render(analysis: Analysis) -> str:
 def plan_record(plan: Plan) -> dict[str, Any]:
     """The plan as plan.json holds it (and plan.md is rendered from)."""
     record = plan.model_dump(mode="json")
-    record["events"] = [event_record(event) for event in plan.events]
+    record["events"] = [event_record(event, plan.example_product) for event in plan.events]
     return record
 
 
-def event_record(event: PlannedEvent) -> dict[str, Any]:
+def event_record(event: PlannedEvent, product: Product | None) -> dict[str, Any]:
     trigger = event.trigger
     return {
         "event": event.event,
@@ -51,7 +51,7 @@ def event_record(event: PlannedEvent) -> dict[str, Any]:
             "note": event.enhanced_measurement,
         },
         "limitations": limitations(event),
-        "datalayer": datalayer_snippet(event),
+        "datalayer": datalayer_snippet(event, product),
         "pages": event.pages,
         "findings": event.findings,
         "selectors": event.selectors,

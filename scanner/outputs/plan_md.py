@@ -12,7 +12,7 @@ from scanner.resources import resource_dir
 
 
 @cache
-def _templates() -> Environment:
+def templates() -> Environment:
     return Environment(
         loader=FileSystemLoader(resource_dir("templates")),
         undefined=StrictUndefined,
@@ -24,4 +24,4 @@ def _templates() -> Environment:
 
 
 def render(analysis: Analysis) -> str:
-    return _templates().get_template("plan.md.j2").render(plan=plan_record(analysis.plan))
+    return templates().get_template("plan.md.j2").render(plan=plan_record(analysis.plan))

@@ -3,15 +3,9 @@ and the dataLayer push to hand to the developers (pure)."""
 
 from __future__ import annotations
 
-from scanner.models import PlannedEvent
+from scanner.models import PlannedEvent, Product
+from scanner.outputs.handoff import ECOMMERCE_EVENTS, push_for
 from scanner.outputs.listeners import LISTENERS
-
-ECOMMERCE_EVENTS = frozenset(
-    {"add_to_cart", "add_to_wishlist", "view_cart", "begin_checkout", "view_item", "purchase"}
-)
-PUSHED_KINDS = frozenset(
-    {"newsletter_form", "signup_form", "login_form", "video", "booking", "chat_widget"}
-)
 
 
 def trigger_description(event: PlannedEvent) -> str:
@@ -123,31 +117,10 @@ def selection(event: PlannedEvent) -> str:
     )
 
 
-def datalayer_snippet(event: PlannedEvent) -> str:
-    """The developer hand-off: a dataLayer.push for what the DOM cannot express, or ''."""
-    name = event.event
-    if name in ECOMMERCE_EVENTS:
-        extra = '\n    transaction_id: "T-12345",' if name == "purchase" else ""
-        return (
-            "dataLayer.push({ ecommerce: null });\n"
-            "dataLayer.push({\n"
-            f'  event: "{name}",\n'
-            "  ecommerce: {"
-            f"{extra}\n"
-            '    currency: "EUR",\n'
-            "    value: 19.99,\n"
-            '    items: [{ item_id: "SKU_123", item_name: "Product name", price: 19.99,'
-            " quantity: 1 }]\n"
-            "  }\n"
-            "});"
-        )
-    if name == "generate_lead":
-        return f'dataLayer.push({{ event: "generate_lead", lead_type: "{event.kind}" }});'
-    if event.trigger.pushed_by == "listener":
-        return ""  # the container's listener tag pushes it
-    if event.kind in PUSHED_KINDS:
-        return f'dataLayer.push({{ event: "{name}" }});'
-    return ""
+def datalayer_snippet(event: PlannedEvent, product: Product | None) -> str:
+    """The developer hand-off: the dataLayer.push the site's code makes, or ''."""
+    push = push_for(event, product)
+    return push.snippet() if push else ""
 
 
 def lower_first(text: str) -> str:

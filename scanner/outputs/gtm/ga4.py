@@ -17,7 +17,8 @@ from scanner.outputs.gtm.entities import (
     value_of,
 )
 from scanner.outputs.gtm.triggers import labels, stage_folder
-from scanner.outputs.prose import ECOMMERCE_EVENTS, trigger_description
+from scanner.outputs.handoff import ECOMMERCE_EVENTS
+from scanner.outputs.prose import trigger_description
 
 MEASUREMENT_ID = "Const - GA4 Measurement ID"
 BASE_FOLDER = "Base tags"

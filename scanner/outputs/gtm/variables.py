@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scanner.models import PlannedEvent
 from scanner.outputs.gtm.entities import datalayer_value
-from scanner.outputs.prose import ECOMMERCE_EVENTS
+from scanner.outputs.handoff import ECOMMERCE_EVENTS
 
 VALUE = datalayer_value("DLV - ecommerce.value", "ecommerce.value")
 CURRENCY = datalayer_value("DLV - ecommerce.currency", "ecommerce.currency")
