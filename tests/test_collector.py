@@ -37,6 +37,7 @@ def visit(**facts: Any) -> Visit:
         "redirects": [],
         "consent": "",
         "blocked_hits": [],
+        "hit_events": [],
         "datalayer": ['{"event":"gtm.js","gtm.start":"(time)"}'],
     }
     return Visit(**{**fields, **facts})

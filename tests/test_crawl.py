@@ -197,6 +197,7 @@ def test_existing_tracking_is_inventoried_and_no_analytics_hit_is_sent() -> None
     assert tracking.meta_pixel == ["123456789012345"]
     assert tracking.vendors == ["Google Tag Manager", "Hotjar"]
     assert tracking.blocked_hits == ["www.google-analytics.com/g/collect"]
+    assert tracking.hit_events == ["ga4:form_start", "ga4:page_view", "ga4:phone_click"]
     assert any('"pageType":"landing"' in entry for entry in tracking.datalayer)
 
 

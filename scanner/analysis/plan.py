@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from scanner.analysis import signals
+from scanner.analysis import gaps, signals
 from scanner.analysis.rules import KindPlan, RuleSet
 from scanner.analysis.selectors import Control, TriggerSelectors, controls, trigger_selectors
 from scanner.models import (
@@ -80,12 +80,18 @@ def build_plan(
     }
     events = signals.choose(events, evidence, business, rules)
     existing = existing_tracking(site)
+    aliases: dict[str, tuple[str, ...]] = {
+        e.kind: rules.kind_plan(e.kind, business.type).aliases for e in events
+    }
+    tracked = {page.url for page in site.pages if gaps.has_tracking(page.tracking)}
+    events, uncovered = gaps.assess(events, existing, tracked, aliases)
     measurement_id, source = _measurement_id(options.measurement_id, existing.ga4)
     return Plan(
         site=site.start_urls[0] if site.start_urls else "",
         measurement_id=measurement_id,
         measurement_id_source=source,
         existing_tracking=existing,
+        uncovered_events=uncovered,
         business_type=business,
         pages_scanned=len(site.pages),
         events=events,

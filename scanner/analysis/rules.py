@@ -75,6 +75,9 @@ class KindSettings(Spec):
     funnel_stage: FunnelStage | None = None
     meta: str | None = None
     google_ads: str | None = None
+    aliases: list[str] | None = Field(
+        None, description="Other names sites give the event (addToCart), for the gap analysis."
+    )
 
 
 class SignalsSpec(Spec):
@@ -175,6 +178,7 @@ class KindPlan:
     funnel_stage: FunnelStage
     meta: str
     google_ads: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ class RuleSet:
                 settings = pack.spec.kinds.get(kind)  # type: ignore[call-overload]
                 if settings is not None:
                     merged.update(settings.model_dump(exclude_none=True))
+        merged["aliases"] = tuple(merged.get("aliases", ()))
         return KindPlan(**merged)
 
     def signals(self, business_type: str) -> SignalsSpec:
@@ -318,7 +323,7 @@ def _check_kinds(packs: tuple[Pack, ...]) -> None:
         missing = [
             name
             for name, value in (settings.model_dump() if settings else {"event": None}).items()
-            if value is None
+            if value is None and name != "aliases"
         ]
         if missing:
             raise BadInput(

@@ -78,6 +78,7 @@ class Visit:
     redirects: list[str]
     consent: str  # the consent option and the button clicked, or ''
     blocked_hits: list[str]  # analytics hits intercepted, host and path
+    hit_events: list[str]  # the events those hits sent (ga4:page_view, meta:PageView)
     datalayer: list[str]  # the page's dataLayer entries after load, as JSON text
 
 
@@ -94,6 +95,7 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
         update={
             "vendors": vendors(scripts),
             "blocked_hits": sorted(set(visit.blocked_hits)),
+            "hit_events": sorted(set(visit.hit_events)),
             "datalayer": visit.datalayer,
         }
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 # Script hosts (and paths) of common tag, analytics, ads and marketing tools.
 VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -66,3 +66,19 @@ def is_hit(url: str) -> bool:
 def hit_label(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}{parts.path}"
+
+
+def hit_events(url: str, body: str) -> list[str]:
+    """The events an intercepted hit was sending: GA4's `en` (ga4:add_to_cart), the Meta pixel's
+    `ev` (meta:AddToCart), read from the address and, for batched hits, each line of the body."""
+    parts = urlsplit(url)
+    if parts.path.endswith("/g/collect"):
+        key, source = "en", "ga4"
+    elif parts.path.rstrip("/").endswith("/tr") and "facebook" in (parts.hostname or ""):
+        key, source = "ev", "meta"
+    else:
+        return []
+    names = [value for name, value in parse_qsl(parts.query) if name == key]
+    for line in body.splitlines():
+        names += [value for name, value in parse_qsl(line) if name == key]
+    return sorted({f"{source}:{name}" for name in names if name})

@@ -4,10 +4,11 @@ on request, and analytics hits are intercepted and recorded, never sent."""
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass, field
 
 from playwright.async_api import BrowserContext, Error, Page, Route
 
-from scanner.crawl.inventory import hit_label, is_hit
+from scanner.crawl.inventory import hit_events, hit_label, is_hit
 from scanner.crawl.scope import Scope
 
 BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
@@ -31,12 +32,26 @@ async def filter_requests(context: BrowserContext, scope: Scope, block_third_par
     await context.route("**/*", decide)
 
 
-async def intercept_hits(page: Page) -> list[str]:
-    """Abort the tab's analytics hits; the returned list fills with their host and path."""
-    hits: list[str] = []
+@dataclass
+class Hits:
+    """The analytics hits a tab tried to send: their host and path, and the events they sent."""
+
+    labels: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+
+async def intercept_hits(page: Page) -> Hits:
+    """Abort the tab's analytics hits; the returned record fills as they come."""
+    hits = Hits()
 
     async def intercept(route: Route) -> None:
-        hits.append(hit_label(route.request.url))
+        request = route.request
+        hits.labels.append(hit_label(request.url))
+        try:
+            body = request.post_data or ""
+        except (Error, UnicodeDecodeError):
+            body = ""
+        hits.events += hit_events(request.url, body)
         with suppress(Error):
             await route.abort("blockedbyclient")
 

@@ -116,7 +116,8 @@ async def _attempt(
                 depth=depth,
                 redirects=_redirect_chain(response),
                 consent=f"{options.consent}: {clicked}" if clicked else "",
-                blocked_hits=hits,
+                blocked_hits=hits.labels,
+                hit_events=hits.events,
                 datalayer=datalayer,
             ),
         )

@@ -117,6 +117,12 @@ class PlannedEvent(Model):
         description="How GA4 enhanced measurement collects it, or part of it; when the trigger "
         "type is enhanced_measurement, it collects all of it and no tag is added.",
     )
+    existing: Literal["", "implemented", "named differently", "missing", "not verifiable"] = Field(
+        "",
+        description="What the site's own tracking does of it ('' when the site has none): "
+        "see scanner/analysis/gaps.py.",
+    )
+    existing_name: str = Field("", description="The name the site sends it under.")
     pages: list[str] = Field(description="Pages it was seen on.")
     findings: int = Field(description="How many findings back this event.")
     selectors: list[str] = Field(description="Selectors of the elements, forms or frames found.")
@@ -158,6 +164,10 @@ class Plan(Model):
     existing_tracking: Tracking = Field(
         default_factory=Tracking,
         description="Tracking found on the pages, merged; datalayer holds the event names pushed.",
+    )
+    uncovered_events: list[str] = Field(
+        default_factory=list,
+        description="Events the site already sends that no planned event covers.",
     )
     measurement_id_source: Literal["option", "site", "placeholder"] = "placeholder"
     crawl_errors: list[CrawlError] = Field(default_factory=list)

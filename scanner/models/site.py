@@ -99,6 +99,10 @@ class Tracking(Model):
     blocked_hits: list[str] = Field(
         default_factory=list, description="Collection requests intercepted, host and path."
     )
+    hit_events: list[str] = Field(
+        default_factory=list,
+        description="The events those requests sent: ga4:<event name>, meta:<event name>.",
+    )
 
 
 class Expectation(Model):

@@ -50,6 +50,8 @@ def event_record(event: PlannedEvent, product: Product | None) -> dict[str, Any]
             "collected": event.collected_by_enhanced_measurement,
             "note": event.enhanced_measurement,
         },
+        "existing": event.existing,
+        "existing_name": event.existing_name,
         "limitations": limitations(event),
         "datalayer": datalayer_snippet(event, product),
         "pages": event.pages,
