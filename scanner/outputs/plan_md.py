@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from scanner.models import Analysis
+from scanner.outputs.audiences import suggest
 from scanner.outputs.plan_json import plan_record
 from scanner.resources import resource_dir
 
@@ -24,4 +25,12 @@ def templates() -> Environment:
 
 
 def render(analysis: Analysis) -> str:
-    return templates().get_template("plan.md.j2").render(plan=plan_record(analysis.plan))
+    suggested = [
+        {"name": audience.name, "how_to_use": audience.how_to_use}
+        for audience in suggest(analysis.plan)
+    ]
+    return (
+        templates()
+        .get_template("plan.md.j2")
+        .render(plan=plan_record(analysis.plan), audiences=suggested)
+    )

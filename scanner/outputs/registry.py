@@ -6,7 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scanner.models import Analysis
-from scanner.outputs import datalayer_md, findings_json, gtm, plan_json, plan_md, site_json
+from scanner.outputs import (
+    audiences,
+    datalayer_md,
+    findings_json,
+    gtm,
+    plan_json,
+    plan_md,
+    site_json,
+)
 
 
 @dataclass(frozen=True)
@@ -23,5 +31,6 @@ ANALYSIS_OUTPUTS = (
     Output("plan.md", plan_md.render),
     Output("gtm-container.json", gtm.render),
     Output("datalayer.md", datalayer_md.render),
+    Output("audiences.json", audiences.render),
 )
 SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
