@@ -138,3 +138,13 @@ def test_tracking_already_on_the_site_is_merged_and_its_ga4_id_used(rules: RuleS
     assert (plan.measurement_id, plan.measurement_id_source) == ("G-SITE123456", "site")
     given = AnalysisOptions(measurement_id="G-MINE123456")
     assert plan_for(site, rules, given)[0].measurement_id_source == "option"
+
+
+def test_a_link_host_other_links_share_is_narrowed_to_the_links_own_addresses() -> None:
+    from scanner.analysis.plan import link_url_regex
+
+    chats = ["https://t.me/support", "https://wa.me/34600111222"]
+    regex = link_url_regex(chats, ["https://t.me/share/url?url=x"])
+    assert re.match(regex, "https://t.me/support", re.IGNORECASE)
+    assert re.match(regex, "https://wa.me/34999", re.IGNORECASE)  # no other wa.me link: the host
+    assert not re.match(regex, "https://t.me/share/url?url=x", re.IGNORECASE)

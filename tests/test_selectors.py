@@ -3,8 +3,11 @@ controls, and keep a page's own selector only for that page."""
 
 from __future__ import annotations
 
+import pytest
+
 from scanner.analysis.selectors import controls, trigger_selectors
 from scanner.models import Element, Finding, Page, PageSelectors, Site
+from tests.golden import SITES, analysis_of
 
 
 def control(tag: str, selector: str, text: str, **attrs: str) -> Element:
@@ -136,3 +139,20 @@ def test_controls_no_stable_selector_fits_are_caught_on_their_own_page_only() ->
     assert chosen.site_wide == []
     assert chosen.scoped == [PageSelectors(path="/a", selectors=["main > button"])]
     assert (chosen.matched, chosen.unrelated) == (1, [])
+
+
+@pytest.mark.parametrize("site", [site.name for site in SITES])
+def test_no_trigger_catches_an_unrelated_control_of_the_recorded_sites(site: str) -> None:
+    """Tried on every page of the recorded fixture sites (WooCommerce's "Select options",
+    skip links, share buttons, long headlines among them), every click, form, link and page-view
+    trigger catches its own kind only."""
+    plan = analysis_of(site).plan
+    checked = [
+        e
+        for e in plan.events
+        if e.trigger.type in ("click", "form_submit", "link_click", "page_view")
+    ]
+    assert len(checked) > 10
+    for event in checked:
+        assert event.trigger_check.unrelated == 0, (event.event, event.trigger_check.examples)
+        assert event.trigger_check.matched >= 1, event.event

@@ -148,6 +148,17 @@ class CrawlIndex:
     controls: list[Control]
     pages: list[str]
 
+    def other_hrefs(self, findings: list[Finding]) -> list[str]:
+        """The addresses of the crawl's visible links that are not these findings."""
+        wanted = {(f.page, f.selector) for f in findings}
+        return sorted(
+            {
+                c.attrs["href"]
+                for c in self.controls
+                if c.visible and c.attrs.get("href") and (c.page, c.selector) not in wanted
+            }
+        )
+
     def hrefs(self, findings: list[Finding]) -> list[str]:
         """The link addresses (as written in the page) of these findings."""
         wanted = {(f.page, f.selector) for f in findings}
@@ -210,7 +221,7 @@ def _trigger(
         regex = page_path_regex(sorted({f.page for f in findings}), crawl.pages)
         return TriggerSpec(type="page_view", page_path_regex=regex), extra
     if kind in LINK_KINDS and target == "element":
-        regex = link_url_regex(crawl.hrefs(findings))
+        regex = link_url_regex(crawl.hrefs(findings), crawl.other_hrefs(findings))
         return (
             TriggerSpec(type="link_click", url_regex=regex),
             {"link_url": "{{Click URL}}", "link_text": "{{Click Text}}", **extra},
@@ -341,16 +352,22 @@ def page_path_regex(pages: list[str], site_pages: list[str]) -> str:
     return "^(" + "|".join(alternatives) + ")$"
 
 
-def link_url_regex(hrefs: list[str]) -> str:
-    """A regex for these links' scheme (tel:, mailto:, whatsapp:) or web host (wa.me)."""
+def link_url_regex(hrefs: list[str], others: list[str]) -> str:
+    """A regex for these links' scheme (tel:, mailto:, whatsapp:) or web host (wa.me); a host
+    that other links of the crawl share (t.me for a chat and for a share button) is narrowed to
+    the links' own addresses."""
     prefixes = set()
     for href in hrefs:
         parts = urlsplit(href.strip())
-        if parts.scheme.lower() in ("http", "https"):
-            host = (parts.hostname or "").removeprefix("www.")
-            prefixes.add(rf"https?://(www\.)?{re.escape(host)}/")
-        else:
+        if parts.scheme.lower() not in ("http", "https"):
             prefixes.add(re.escape(parts.scheme.lower() + ":"))
+            continue
+        host = rf"https?://(www\.)?{re.escape((parts.hostname or '').removeprefix('www.'))}/"
+        if any(re.match(host, other, re.IGNORECASE) for other in others):
+            path = re.escape(parts.path.lstrip("/"))
+            prefixes.add(host + path + r"([?#]|$)")
+        else:
+            prefixes.add(host)
     return "^(" + "|".join(sorted(prefixes)) + ")"
 
 
