@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from scanner.analysis import analyze
-from scanner.analysis.plan import page_path_regex
+from scanner.analysis.plan import link_url_regex, page_path_regex
 from scanner.analysis.rules import RuleSet
 from scanner.models import (
     AnalysisOptions,
@@ -141,8 +141,6 @@ def test_tracking_already_on_the_site_is_merged_and_its_ga4_id_used(rules: RuleS
 
 
 def test_a_link_host_other_links_share_is_narrowed_to_the_links_own_addresses() -> None:
-    from scanner.analysis.plan import link_url_regex
-
     chats = ["https://t.me/support", "https://wa.me/34600111222"]
     regex = link_url_regex(chats, ["https://t.me/share/url?url=x"])
     assert re.match(regex, "https://t.me/support", re.IGNORECASE)

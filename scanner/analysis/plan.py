@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from scanner.analysis import gaps, signals
@@ -123,18 +123,27 @@ def _evidence(findings: list[Finding]) -> signals.Evidence:
     )
 
 
-def _unseen(kind: str, settings: KindPlan) -> PlannedEvent:
-    """A macro conversion the crawl could not reach (a purchase behind the checkout): the site's
-    code pushes it to the dataLayer."""
+def _planned(kind: str, settings: KindPlan, **decided: Any) -> PlannedEvent:
+    """An event of this kind with the rules' settings for it and what was `decided`."""
     return PlannedEvent(
         event=settings.event,
         kind=kind,
         title=settings.title,
         why=settings.why,
         funnel_stage=settings.funnel_stage,
+        destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
+        **decided,
+    )
+
+
+def _unseen(kind: str, settings: KindPlan) -> PlannedEvent:
+    """A macro conversion the crawl could not reach (a purchase behind the checkout): the site's
+    code pushes it to the dataLayer."""
+    return _planned(
+        kind,
+        settings,
         trigger=TriggerSpec(type="custom_event", pushed_by="site"),
         parameters={},
-        destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
         pages=[],
         findings=0,
         selectors=[],
@@ -191,16 +200,12 @@ def _event(
         check = TriggerCheck()
     else:
         note = " ".join(n for n in notes if n)
-    return PlannedEvent(
-        event=settings.event,
-        kind=kind,
-        title=settings.title,
-        why=settings.why,
-        funnel_stage=settings.funnel_stage,
+    return _planned(
+        kind,
+        settings,
         trigger=trigger,
         trigger_check=check,
         parameters=parameters,
-        destinations=Destinations(meta=settings.meta, google_ads=settings.google_ads),
         enhanced_measurement=note,
         pages=sorted({f.page for f in findings}),
         findings=len(findings),
