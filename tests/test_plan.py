@@ -146,3 +146,11 @@ def test_a_link_host_other_links_share_is_narrowed_to_the_links_own_addresses() 
     assert re.match(regex, "https://t.me/support", re.IGNORECASE)
     assert re.match(regex, "https://wa.me/34999", re.IGNORECASE)  # no other wa.me link: the host
     assert not re.match(regex, "https://t.me/share/url?url=x", re.IGNORECASE)
+
+
+def test_a_cart_page_seen_without_a_link_to_it_is_planned_as_view_cart(rules: RuleSet) -> None:
+    site = Site(start_urls=[f"{BASE}/"], pages=[page(f"{BASE}/cart", title="Cart | Shop")])
+    plan, findings = plan_for(site, rules, AnalysisOptions(business_type="ecommerce"))
+    assert {f.kind for f in findings} == {"cart_page"}
+    (cart,) = [e for e in plan.events if e.event == "view_cart"]
+    assert (cart.kind, cart.title, cart.trigger.type) == ("view_cart", "Cart opened", "page_view")

@@ -14,6 +14,7 @@ from scanner.analysis import gaps, signals
 from scanner.analysis.rules import KindPlan, RuleSet
 from scanner.analysis.selectors import Control, TriggerSelectors, controls, trigger_selectors
 from scanner.models import (
+    KINDS,
     AnalysisOptions,
     BusinessTypeGuess,
     CrawlError,
@@ -71,6 +72,7 @@ def build_plan(
         for kind, group in sorted(by_kind.items())
     ]
     events, merged = _merge_page_and_click(events)
+    events = [_named_for_its_event(e, rules, business.type, merged) for e in events]
     for kind in rules.signals(business.type).always:
         if not any(event.event == rules.kind_plan(kind, business.type).event for event in events):
             events.append(_unseen(kind, rules.kind_plan(kind, business.type)))
@@ -378,6 +380,19 @@ def link_url_regex(hrefs: list[str], others: list[str]) -> str:
 
 def _path(url: str) -> str:
     return urlsplit(url).path or "/"
+
+
+def _named_for_its_event(
+    event: PlannedEvent, rules: RuleSet, business_type: str, merged: dict[str, list[str]]
+) -> PlannedEvent:
+    """A cart or checkout page seen without a link to it is still planned as the kind its
+    event is named for (view_cart, begin_checkout), like a merged page view and click."""
+    if event.trigger.type != "page_view" or event.event not in KINDS or event.event == event.kind:
+        return event
+    settings = rules.kind_plan(event.event, business_type)
+    merged[event.event] = [event.kind]
+    update = {"title": settings.title, "why": settings.why, "funnel_stage": settings.funnel_stage}
+    return event.model_copy(update={"kind": event.event, **update})
 
 
 def _merge_page_and_click(
