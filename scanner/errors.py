@@ -22,6 +22,10 @@ class SiteUnavailable(ScannerError):
     """The site could not be scanned: no page could be loaded, or a start page failed."""
 
 
+class PartialScan(ScannerError):
+    """Some start pages could not be scanned; the others were, and their outputs written."""
+
+
 class BadInput(ScannerError):
     """An input file is unreadable or invalid: a site.json, a rule pack."""
 

@@ -187,7 +187,7 @@ def test_one_failing_start_url_keeps_the_others(tmp_path: Path) -> None:
         result = run_cli(
             "scan", url + "cart.html", url + "missing.html", "--depth", "0", "-o", str(tmp_path)
         )
-    assert_clean_error(result, 3, "HTTP 404", "other pages were scanned")
+    assert_clean_error(result, 6, "HTTP 404", "1 of 2 start page(s) failed", "others were scanned")
     site = json.loads((tmp_path / "site.json").read_text())
     assert [page["url"] for page in site["pages"]] == [url + "cart.html"]
     assert site["errors"][0]["url"] == url + "missing.html"

@@ -323,3 +323,41 @@ def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
         '{"0":"js","1":"(time)"}',
     ]
     assert first.model_dump_json() == second.model_dump_json()
+
+
+def test_links_that_change_state_are_never_followed() -> None:
+    """On a live shop they would fill or empty the cart, or log the crawl out."""
+    risky = [
+        "/shop/?add-to-cart=12",
+        "/cart/?remove_item=abc&_wpnonce=1",
+        "/cart/add?id=3",
+        "/checkout/cart/delete/id/7/",
+        "/catalog/product_compare/add/product/24/",
+        "/wishlist/index/add/product/19/",
+        "/account/logout",
+        "/wp-login.php?action=logout",
+    ]
+    routes = {"/": page("/about", *risky), "/about": page()}
+    routes.update({link.split("?")[0]: page() for link in risky})
+    with serve(routes) as (base, server):
+        site = run(base + "/", depth=1)
+    assert paths(site, base) == ["/", "/about"]
+    assert sum(server.hits[link.split("?")[0]] for link in risky) == 0
+    refused = [url for url, why in reasons(site, base).items() if "changes state" in why]
+    assert len(refused) == len(risky)
+
+
+def test_every_start_page_is_scanned_whatever_the_page_budget() -> None:
+    pages = [f"/p{n}" for n in range(6)]
+    with serve({p: page() for p in pages}) as (base, _):
+        site = crawl([base + p for p in pages], CrawlOptions(depth=0, max_pages=2)).site
+    assert len(site.pages) == 6
+
+
+def test_robots_txt_is_asked_only_of_hosts_in_scope() -> None:
+    routes = {"/": page()}
+    with serve(routes) as (base, server):
+        other = base.replace("127.0.0.1", "localhost")  # another site, on this machine
+        routes["/"] = page(f"{other}/elsewhere")
+        run(base + "/", depth=1)
+        assert server.hits["/robots.txt"] == 1  # ours; localhost's is the same server: not asked

@@ -24,7 +24,7 @@ from scanner.cli.options import (
 )
 from scanner.cli.progress import ProgressLine
 from scanner.crawl import CrawlOptions, check_url
-from scanner.errors import BadArgument, Interrupted, SiteUnavailable
+from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
 from scanner.outputs.write import write_outputs
@@ -175,4 +175,7 @@ def _report_partial(result: ScanResult, out: Path) -> None:
     failed = result.failed_start_pages()
     if failed:
         error = next(e.error for e in result.site.errors if e.url == failed[0])
-        raise SiteUnavailable(f"{error} The other pages were scanned and written to {out}/.")
+        raise PartialScan(
+            f"{error} {len(failed)} of {len(result.site.start_urls)} start page(s) failed; the "
+            f"others were scanned and written to {out}/."
+        )

@@ -8,6 +8,7 @@ from scanner.errors import (
     BrowserUnavailable,
     Interrupted,
     OutputNotWritable,
+    PartialScan,
     ScannerError,
     SiteUnavailable,
 )
@@ -18,6 +19,7 @@ EXIT_CODES = {
     3: "the site could not be scanned",
     4: "an input file is unreadable or invalid, or the output directory cannot be written",
     5: "no usable browser",
+    6: "some start pages could not be scanned; the outputs of the others are written",
     130: "interrupted with Ctrl-C",
 }
 EXIT_BY_ERROR: dict[type[ScannerError], int] = {
@@ -26,5 +28,6 @@ EXIT_BY_ERROR: dict[type[ScannerError], int] = {
     BadInput: 4,
     OutputNotWritable: 4,
     BrowserUnavailable: 5,
+    PartialScan: 6,
     Interrupted: 130,
 }

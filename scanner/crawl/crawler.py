@@ -121,8 +121,8 @@ class Crawler:
             listed, state.sitemap_pages = sitemaps.in_scope, sitemaps.listed
         level, candidates = 0, list(starts)
         while candidates:
-            for origin in sorted({_origin(url) for url in candidates}):
-                await self.robots.learn(context, origin)
+            for origin in sorted({_origin(url) for url in candidates if self.scope.on_site(url)}):
+                await self.robots.learn(context, origin)  # never for hosts out of scope
             chosen = state.choose(candidates, level, self.scope, self.robots, options)
             results = await asyncio.gather(*(self._load(context, url, level) for url in chosen))
             links = {normalise(link) for link in state.links_kept(level, chosen)}

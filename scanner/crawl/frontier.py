@@ -83,8 +83,8 @@ class CrawlState:
             if level > 0 and sample and self.sampled[kind] >= sample:
                 self.skipped.setdefault(url, f"template {kind} sampled ({sample} pages)")
                 continue
-            if len(self.attempted) + len(chosen) >= options.max_pages:
-                self.skipped.setdefault(url, BEYOND_BUDGET)
+            if level > 0 and len(self.attempted) + len(chosen) >= options.max_pages:
+                self.skipped.setdefault(url, BEYOND_BUDGET)  # never a page the user named
                 continue
             chosen.append(url)
             self.sampled[kind] += 1

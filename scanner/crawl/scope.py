@@ -24,6 +24,19 @@ NOT_PAGES = re.compile(
     r"webp|avif|ico|mp4|mov|avi|webm|mp3|wav|ics|css|js)$",
     re.IGNORECASE,
 )
+# Links whose visit changes something on a live site (adds to or empties the cart, removes,
+# compares, logs the crawl out): never followed.
+STATE_CHANGING = re.compile(
+    r"[?&](add[-_]?to[-_]?(cart|basket|wishlist)|remove[-_]?item|removeitem|remove_coupon|"
+    r"empty[-_]?cart|clear[-_]?cart|delete|logout|log[-_]?out|action=(add|remove|delete|logout|"
+    r"log-?out))(=|&|$)|"
+    r"/(log-?out|sign-?out|sign_out|log-?off|logoff)(/|\.|\?|$)|"
+    r"/(cart|basket|warenkorb|panier)/(add|remove|delete|clear|empty|change|update)(/|\?|$)|"
+    r"/checkout/cart/(add|delete|remove|updatePost)(/|\?|$)|"
+    r"/(wishlist|catalog/product_compare)/(index/)?(add|remove|clear)(/|\?|$)|"
+    r"/customer/account/logout",
+    re.IGNORECASE,
+)
 # Path words of pages that carry buying or lead intent: crawled first.
 INTENT_WORDS = re.compile(
     r"pric|plan|tarif|preis|precio|prezz|prijs|cart|basket|bag|warenkorb|panier|carrito|carrell|"
@@ -127,6 +140,8 @@ class Scope:
             return "another site"
         if NOT_PAGES.search(parts.path):
             return "a file, not a page"
+        if STATE_CHANGING.search(parts.path + ("?" + parts.query if parts.query else "")):
+            return "changes state (the cart, a list, the session): never followed"
         if self.include and not any(p.search(url) for p in self.include):
             return "not matched by --include"
         if any(p.search(url) for p in self.exclude):
