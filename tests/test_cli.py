@@ -256,16 +256,21 @@ def test_no_browser_anywhere(tmp_path: Path) -> None:
 @browser
 def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> None:
     """A slow site of linked pages; SIGINT arrives mid-crawl, as Ctrl-C would."""
+    served: list[str] = []
 
     class SlowPages(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             time.sleep(0.3)
+            if not self.path.strip("/").isdigit() and self.path != "/":
+                self.send_error(404)
+                return
             number = int(self.path.strip("/") or 0)
             body = f'<a href="/{number + 1}">next</a><a href="tel:+1555{number}">call</a>'
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
             self.wfile.write(body.encode())
+            served.append(self.path)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -286,13 +291,16 @@ def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> No
                 "100",
                 "--max-pages",
                 "100",
+                "--sample-per-template",
+                "0",
             ],
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
-        time.sleep(4)
+        while len(served) < 3 and time.monotonic() < deadline - 30:
+            time.sleep(0.1)  # Ctrl-C once a few pages are in, however loaded the machine
         # the whole process group, as a terminal does: Chromium gets the signal too
         os.killpg(process.pid, signal.SIGINT)
         _, stderr = process.communicate(timeout=max(1, deadline - time.monotonic()))
@@ -332,3 +340,24 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert b" done, " in output and b" queued, " in output
     assert " done, " not in piped.stderr
+
+
+def test_usage_errors_are_one_line_too() -> None:
+    assert_clean_error(invoke("scan"), 2, "Missing argument", "scanner scan --help")
+    assert_clean_error(invoke("analyze", "x.json", "-o", ""), 2, "give a directory")
+
+
+def test_an_unwritable_output_is_refused_before_the_crawl(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    # the site does not answer: a crawl would end with 3; the output is checked first
+    result = invoke("scan", "http://127.0.0.1:9/", "-o", str(blocker / "out"))
+    assert_clean_error(result, 4, "cannot write to")
+
+
+def test_a_record_from_a_newer_scanner_is_refused(tmp_path: Path) -> None:
+    record = json.loads((GOLDEN / "demo" / "site.json").read_text())
+    record["schema_version"] = 99
+    (tmp_path / "site.json").write_text(json.dumps(record))
+    result = invoke("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
+    assert_clean_error(result, 4, "newer scanner", "upgrade")

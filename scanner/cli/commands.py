@@ -17,6 +17,7 @@ from scanner.cli.options import (
     measurement_option,
     meta_option,
     out_option,
+    output_directory,
     rules_option,
     split_options,
     type_option,
@@ -27,7 +28,7 @@ from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
-from scanner.outputs.write import write_outputs
+from scanner.outputs.write import check_writable, write_outputs
 from scanner.resources import resource_dir
 from scanner.serve import serve_directory
 
@@ -49,9 +50,9 @@ def cli() -> None:
     "-o",
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write site.json, findings.json, plan.json, plan.md and "
-    "gtm-container.json into.",
+    type=click.Path(),
+    callback=output_directory,
+    help="Directory to write site.json and the plan, hand-off, audiences and container into.",
 )
 @with_crawl_options
 @click.option(
@@ -153,6 +154,7 @@ def rules_check(directory: Path | None) -> None:
 def _scan_and_write(
     urls: list[str], out: Path, options: ScanOptions, previous: Site | None = None
 ) -> None:
+    check_writable(out)
     if options.crawl.ignore_robots:
         click.echo("warning: --ignore-robots: robots.txt rules are not obeyed", err=True)
     progress = ProgressLine()

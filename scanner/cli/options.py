@@ -57,11 +57,21 @@ events_option = click.option(
     help="Which tiers of the plan the GTM container tags: key, recommended (with key: the "
     "default) or all.",
 )
+
+
+def output_directory(_: click.Context, __: click.Parameter, value: str) -> Path:
+    """-o DIR, which must name a directory (-o '' would write into the current one)."""
+    if not value.strip():
+        raise click.BadParameter("give a directory to write into.", param_hint="-o/--out")
+    return Path(value)
+
+
 out_option = click.option(
     "-o",
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(),
+    callback=output_directory,
     help="Output directory.",
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scanner.errors import BadInput
-from scanner.models.site import Site
+from scanner.models.site import SITE_SCHEMA_VERSION, Site
 
 GIVE_SITE_JSON = "give the site.json that 'scanner scan' wrote."
 
@@ -28,6 +28,12 @@ def read_site(path: Path) -> Site:
         raise BadInput(
             f"{path}: not valid JSON (line {error.lineno}: {error.msg}); {GIVE_SITE_JSON}"
         ) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and version > SITE_SCHEMA_VERSION:
+        raise BadInput(
+            f"{path}: written by a newer scanner (record version {version}, this one reads up to "
+            f"{SITE_SCHEMA_VERSION}); upgrade tracking-plan-scanner to analyze it."
+        )
     try:
         return Site.model_validate(upgrade_site_record(data))
     except ValidationError as error:
