@@ -145,7 +145,7 @@ def main() -> None:
         scores.append(result)
         print(
             f"{result.name:<12} {result.pages:>3} pages {result.seconds:5.1f} s  type "
-            f"{result.found_type:<9}{'ok ' if result.found_type == result.expected_type else 'NO '}"
+            f"{result.found_type:<10}{'ok ' if result.found_type == result.expected_type else 'NO '}"
             f" recall {result.recall:4.2f} (pages {result.on_pages[0]}/{result.on_pages[1]})"
             f"  key J {result.key_jaccard:4.2f}"
         )
