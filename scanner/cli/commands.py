@@ -17,7 +17,6 @@ from scanner.cli.options import (
     measurement_option,
     meta_option,
     out_option,
-    output_directory,
     rules_option,
     split_options,
     type_option,
@@ -44,16 +43,12 @@ def cli() -> None:
     """Scan a website and propose a GA4 tracking plan and an importable GTM container."""
 
 
+SCAN_OUT_HELP = "Directory to write site.json and the plan, hand-off, audiences and container into."
+
+
 @cli.command(name="scan")
 @click.argument("urls", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(),
-    callback=output_directory,
-    help="Directory to write site.json and the plan, hand-off, audiences and container into.",
-)
+@out_option(SCAN_OUT_HELP)
 @with_crawl_options
 @click.option(
     "--resume",
@@ -89,7 +84,7 @@ def _previous_scan(urls: list[str], out: Path) -> Site | None:
 
 
 @cli.command()
-@out_option
+@out_option(SCAN_OUT_HELP)
 @click.option(
     "--port",
     default=DEMO_PORT,
@@ -111,7 +106,7 @@ def demo(out: Path, port: int, **settings: Any) -> None:
 
 @cli.command(name="analyze")
 @click.argument("site_json", type=click.Path(dir_okay=False, path_type=Path))
-@out_option
+@out_option("Directory to write the plan, hand-off, audiences and container into.")
 @type_option
 @measurement_option
 @meta_option

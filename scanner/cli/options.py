@@ -66,14 +66,11 @@ def output_directory(_: click.Context, __: click.Parameter, value: str) -> Path:
     return Path(value)
 
 
-out_option = click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(),
-    callback=output_directory,
-    help="Output directory.",
-)
+def out_option(help_text: str) -> Callable[[F], F]:
+    """-o DIR, saying what is written into it."""
+    return click.option(
+        "-o", "--out", required=True, type=click.Path(), callback=output_directory, help=help_text
+    )
 
 
 def _number_option(
