@@ -143,9 +143,10 @@ def main() -> None:
         analysis = analyze(site, AnalysisOptions(), rules_for(AnalysisOptions()))
         result = score(plan_file.stem, expert, analysis, time.perf_counter() - started)
         scores.append(result)
+        verdict = "ok " if result.found_type == result.expected_type else "NO "
         print(
             f"{result.name:<12} {result.pages:>3} pages {result.seconds:5.1f} s  type "
-            f"{result.found_type:<10}{'ok ' if result.found_type == result.expected_type else 'NO '}"
+            f"{result.found_type:<10}{verdict}"
             f" recall {result.recall:4.2f} (pages {result.on_pages[0]}/{result.on_pages[1]})"
             f"  key J {result.key_jaccard:4.2f}"
         )
