@@ -39,4 +39,4 @@ class BrowserUnavailable(ScannerError):
 
 
 class Interrupted(ScannerError):
-    """Stopped by Ctrl-C."""
+    """Stopped by Ctrl-C or SIGTERM."""

@@ -4,11 +4,22 @@ samples by template; the plan measures how far a signal reaches by them."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 LANGUAGE = re.compile(r"[a-z]{2}([-_][a-z]{2})?", re.IGNORECASE)
 IDENTIFIER = re.compile(r"\d+|(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,}", re.IGNORECASE)
 LONG_SLUG = re.compile(r"[^/_-]+(?:[-_][^/_-]+){3,}")
+
+
+def split_url(url: str) -> SplitResult:
+    """`urlsplit` that never raises: an address it cannot split (an invalid IPv6 host, as pages
+    and sitemaps hold) splits as an empty one, which nothing crawls or matches."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - raises ValueError on a malformed host
+    except ValueError:
+        return urlsplit("")
+    return parts
 
 
 def template(url: str) -> str:
@@ -18,7 +29,7 @@ def template(url: str) -> str:
     <slug> (/products/red-mug and /products/blue-bowl share /products/<slug>), and so is any
     segment that looks like an id or a long slug; query values are dropped, keys kept.
     """
-    parts = urlsplit(url)
+    parts = split_url(url)
     segments = [segment for segment in parts.path.split("/") if segment]
     prefix = segments[:1] if segments and LANGUAGE.fullmatch(segments[0]) else []
     rest = segments[len(prefix) :]

@@ -39,6 +39,7 @@ def gzipped(text: str) -> Route:
 class Site:
     routes: dict[str, Route]
     hits: Counter[str] = field(default_factory=Counter)
+    requests: list[str] = field(default_factory=list)  # method and path with query, in order
     in_flight: int = 0
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,6 +56,7 @@ def serve(routes: dict[str, Route]) -> Iterator[tuple[str, Site]]:
             key = self.path if self.path in site.routes else parts.path
             with site.lock:
                 site.hits[key] += 1
+                site.requests.append(f"{self.command} {self.path}")
                 site.in_flight += 1
                 site.most_in_flight = max(site.most_in_flight, site.in_flight)
             try:
@@ -62,6 +64,10 @@ def serve(routes: dict[str, Route]) -> Iterator[tuple[str, Site]]:
             finally:
                 with site.lock:
                     site.in_flight -= 1
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
 
         def _answer(self, route: Route) -> None:
             time.sleep(route.delay)

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "scanner"
 # What each layer may import of the scanner's own code ("shared": errors, resources, the demo
-# server and URL templates).
+# server, URL templates and the RE2 patterns).
 LAYERS = {
     "models": {"models", "shared"},
     "crawl": {"crawl", "models", "shared"},
@@ -24,7 +24,7 @@ LAYERS = {
     "cli": {"cli", "api", "crawl", "analysis", "outputs", "models", "shared"},
     "shared": {"shared"},
 }
-SHARED = {"errors", "resources", "serve", "url_templates"}
+SHARED = {"errors", "resources", "serve", "url_templates", "patterns"}
 # Where a third-party library may be imported: by layer, or by one module (dotted path).
 LIBRARIES = {
     "playwright": {"crawl"},
@@ -33,6 +33,7 @@ LIBRARIES = {
     "jinja2": {"outputs"},
     "click": {"cli"},
     "yaml": {"analysis.rules"},  # where rule packs (and, later, plans) are read
+    "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }
 # Standard modules that would make a stage after the crawl impure.

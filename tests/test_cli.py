@@ -254,8 +254,12 @@ def test_no_browser_anywhere(tmp_path: Path) -> None:
 
 
 @browser
-def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> None:
-    """A slow site of linked pages; SIGINT arrives mid-crawl, as Ctrl-C would."""
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_stops_cleanly_and_writes_what_was_gathered(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """A slow site of linked pages; the signal arrives mid-crawl, to the whole process group
+    (Chromium and Playwright's driver too) as a terminal's Ctrl-C or a supervisor does."""
     served: list[str] = []
 
     class SlowPages(BaseHTTPRequestHandler):
@@ -301,8 +305,7 @@ def test_ctrl_c_stops_cleanly_and_writes_what_was_gathered(tmp_path: Path) -> No
         deadline = time.monotonic() + 60
         while len(served) < 3 and time.monotonic() < deadline - 30:
             time.sleep(0.1)  # Ctrl-C once a few pages are in, however loaded the machine
-        # the whole process group, as a terminal does: Chromium gets the signal too
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, stop)
         _, stderr = process.communicate(timeout=max(1, deadline - time.monotonic()))
     finally:
         server.shutdown()

@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from scanner.models import KINDS, Element, Form, Frame, Page
+from scanner.patterns import WORD, Pattern, PatternError, compile_pattern
+from scanner.url_templates import split_url
 
 TARGETS = ("element", "form", "frame", "page")
 LANDMARKS = ("nav", "header", "footer", "main", "aside", "form")
@@ -165,8 +166,8 @@ class Compiler:
             for name, pattern in patterns.items():
                 items = attrs.items() if name == "*" else [(name, attrs.get(name, ""))]
                 for attr, text in items:
-                    if text and pattern.search(text):
-                        return [f"{attr}={text[:60]!r} matches /{pattern.pattern[:60]}/"]
+                    if text and pattern.found(text) is not None:
+                        return [f"{attr}={text[:60]!r} matches /{pattern.source[:60]}/"]
             return None
 
         return check
@@ -292,7 +293,7 @@ class Compiler:
         def check(subject: Subject) -> list[str] | None:
             for name, pattern in patterns.items():
                 content = subject.page.meta.get(name, "")
-                if not (content and pattern.search(content)):
+                if not (content and pattern.found(content) is not None):
                     return None
             return [f"meta {', '.join(sorted(patterns))}"]
 
@@ -323,9 +324,10 @@ class Compiler:
 
     # --- patterns ---
 
-    def pattern(self, value: Any, where: str, words: bool = False) -> re.Pattern[str]:
-        """A case-insensitive regex from a pattern or a list of patterns, where `@name` stands
-        for the phrases of a lexicon entry (alone or inside a larger pattern).
+    def pattern(self, value: Any, where: str, words: bool = False) -> RulePattern:
+        """A case-insensitive pattern from a pattern or a list of patterns, where `@name` stands
+        for the phrases of a lexicon entry (alone or inside a larger pattern). It runs on RE2
+        (scanner.patterns): no rule can make the analysis of a page hang.
 
         With `words`, each alternative must stand as whole words (the text around it is not a
         letter or digit), so 'cart' does not match 'cartridge'.
@@ -339,11 +341,25 @@ class Compiler:
 
         parts = [LEXICON_REFERENCE.sub(expand, item) for item in _strings(value, where)]
         alternatives = "|".join(f"(?:{part})" for part in parts)
-        source = rf"(?<!\w)(?:{alternatives})(?!\w)" if words else alternatives
+        found = f"(?P<found>{alternatives})"
+        source = rf"(?:^|[^{WORD}]){found}(?:[^{WORD}]|$)" if words else found
         try:
-            return re.compile(source, re.IGNORECASE)
-        except re.error as error:
+            return RulePattern(alternatives, compile_pattern(source, ignore_case=True))
+        except PatternError as error:
             raise RuleSyntaxError(f"{where}: invalid regular expression ({error})") from None
+
+
+@dataclass(frozen=True)
+class RulePattern:
+    """A rule's pattern as written (lexicon references expanded) and compiled."""
+
+    source: str
+    regex: Pattern
+
+    def found(self, text: str) -> str | None:
+        """The text the pattern matches in `text` (without the word boundaries), or None."""
+        match = self.regex.search(text)
+        return None if match is None else match.group("found")
 
 
 def _every(checks: list[Check]) -> Check:
@@ -381,11 +397,11 @@ def _strings(value: Any, where: str) -> list[str]:
     return items
 
 
-def _search(what: str, pattern: re.Pattern[str], read: Callable[[Subject], str]) -> Check:
+def _search(what: str, pattern: RulePattern, read: Callable[[Subject], str]) -> Check:
     def check(subject: Subject) -> list[str] | None:
         text = read(subject)
-        found = pattern.search(text) if text else None
-        return [f"{what} contains {found.group(0)!r}"] if found else None
+        found = pattern.found(text) if text else None
+        return [f"{what} contains {found!r}"] if found is not None else None
 
     return check
 
@@ -421,7 +437,7 @@ def _in_page_anchor(href: str, page: str) -> bool:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or ""
+    return split_url(url).hostname or ""
 
 
 def _path_and_query(url: str) -> str:

@@ -8,7 +8,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from scanner.analysis import gaps, signals
 from scanner.analysis.rules import KindPlan, RuleSet
@@ -29,7 +28,7 @@ from scanner.models import (
     TriggerCheck,
     TriggerSpec,
 )
-from scanner.url_templates import template
+from scanner.url_templates import split_url, template
 
 # Kinds caught by the link's address (tel:, mailto:, wa.me...) rather than by a CSS selector:
 # the address says what the link does wherever it appears.
@@ -365,7 +364,7 @@ def link_url_regex(hrefs: list[str], others: list[str]) -> str:
     the links' own addresses."""
     prefixes = set()
     for href in hrefs:
-        parts = urlsplit(href.strip())
+        parts = split_url(href.strip())
         if parts.scheme.lower() not in ("http", "https"):
             prefixes.add(re.escape(parts.scheme.lower() + ":"))
             continue
@@ -379,7 +378,7 @@ def link_url_regex(hrefs: list[str], others: list[str]) -> str:
 
 
 def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
+    return split_url(url).path or "/"
 
 
 def _named_for_its_event(

@@ -13,10 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scanner.analysis.matchers import Check, Compiler, RuleSyntaxError
 from scanner.errors import BadInput
 from scanner.models import KINDS, AnalysisOptions, BusinessType, FunnelStage, Kind
+from scanner.patterns import Pattern, PatternError, compile_pattern
 from scanner.resources import resource_dir
 
 COMMON_PACK = "common"
 STRONG_SIGNAL = 0.5  # a micro-conversion this strong is missed when not found
+MAX_PACK_BYTES = 2 * 2**20
+MAX_PACK_VALUES = 200_000  # values once aliases are expanded; the bundled packs hold 2,000
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # GA4 reserved web event names and prefixes (shared/reference/gtm-format.md, section 9).
 RESERVED_EVENTS = frozenset(
@@ -128,7 +131,7 @@ class FieldType:
 
     name: str
     types: frozenset[str]
-    pattern: re.Pattern[str] | None
+    pattern: Pattern | None
     requires_type: frozenset[str]
 
     def fits(self, input_type: str, descriptors: tuple[str, ...]) -> bool:
@@ -280,22 +283,58 @@ def load_rules(*directories: Path) -> RuleSet:
 
 
 def _read_pack(path: Path) -> PackSpec:
+    """A pack's YAML, bounded: a shared pack is input like any other, so its size, nesting and
+    what its aliases expand to are limited (an alias bomb is refused, not expanded)."""
     try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            raise BadInput(f"{path}: larger than {MAX_PACK_BYTES // 2**20} MB; not a rule pack.")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        expanded = _expanded_size(data, {}, set())
     except OSError as error:
         raise BadInput(f"{path}: cannot read ({error.strerror}).") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text; a rule pack is a YAML text file.") from None
+    except RecursionError:
+        raise BadInput(f"{path}: nested too deeply to be a rule pack.") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None)
         detail = f" ({problem})" if problem else ""
         raise BadInput(f"{path}: not valid YAML{line}{detail}.") from None
+    if expanded > MAX_PACK_VALUES:
+        raise BadInput(
+            f"{path}: its anchors and aliases expand to over {MAX_PACK_VALUES:,} values "
+            "(an alias bomb?); write the rules out."
+        )
     if not isinstance(data, dict):
         raise BadInput(f"{path}: a rule pack must be a YAML mapping.")
     try:
         return PackSpec.model_validate(data)
     except ValidationError as error:
         raise BadInput(f"{path}: {_describe(error, data)}") from None
+
+
+def _expanded_size(node: object, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many values `node` holds once its aliases are expanded (shared values counted each
+    time they appear), computed once per shared value and stopped past MAX_PACK_VALUES."""
+    if not isinstance(node, dict | list):
+        return 1
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        return MAX_PACK_VALUES + 1  # a value that holds itself expands forever
+    open_.add(key)
+    items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+    total = 1
+    for item in items:
+        total += _expanded_size(item, sizes, open_)
+        if total > MAX_PACK_VALUES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
 
 
 def _describe(error: ValidationError, data: dict[str, Any]) -> str:
@@ -369,8 +408,10 @@ def _field_types(common: Pack) -> tuple[FieldType, ...]:
         pattern = None
         if semantics.text:
             try:
-                pattern = re.compile("|".join(f"(?:{p})" for p in semantics.text), re.IGNORECASE)
-            except re.error as error:
+                pattern = compile_pattern(
+                    "|".join(f"(?:{p})" for p in semantics.text), ignore_case=True
+                )
+            except PatternError as error:
                 raise BadInput(
                     f"common.yaml: fields.{name}.text: invalid regular expression ({error})."
                 ) from None

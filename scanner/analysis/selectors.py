@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from scanner.models import Finding, PageSelectors, Site
+from scanner.url_templates import split_url
 
 # Attributes whose value names what a control does, the same on every page.
 ATTRIBUTES = ("data-action", "data-testid", "data-test", "data-track", "name")
@@ -125,7 +126,7 @@ def _href_patterns(tag: str, href: str) -> list[Candidate]:
     (calendly.com)."""
     if tag != "a" or not href or '"' in href or len(href) > 100:
         return []
-    parts = urlsplit(href)
+    parts = split_url(href)
     out = [_equals(tag, "href", href, 0)]
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if IDENTIFIER.match(value) and stable(key):
@@ -195,7 +196,7 @@ def trigger_selectors(all_controls: list[Control], findings: Iterable[Finding]) 
     leftover = uncovered | (targets - set(by_key))
     scoped: dict[str, set[str]] = {}
     for page, selector in leftover:
-        scoped.setdefault(urlsplit(page).path or "/", set()).add(selector)
+        scoped.setdefault(split_url(page).path or "/", set()).add(selector)
     caught = [c for c in visible if any(cand.test(c) for cand in chosen)]
     caught += [c for c in visible if (c.page, c.selector) in leftover]
     return TriggerSelectors(

@@ -20,7 +20,7 @@ EXIT_CODES = {
     4: "an input file is unreadable or invalid, or the output directory cannot be written",
     5: "no usable browser",
     6: "some start pages could not be scanned; the outputs of the others are written",
-    130: "interrupted with Ctrl-C",
+    130: "interrupted with Ctrl-C or SIGTERM",
 }
 EXIT_BY_ERROR: dict[type[ScannerError], int] = {
     BadArgument: 2,

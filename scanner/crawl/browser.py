@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.async_api import Browser, Error, async_playwright
+from playwright.async_api import Browser, Error, Playwright
 
+from scanner.crawl.network import resolver_rules
 from scanner.errors import BrowserUnavailable
 
 BROWSER_ENV = "SCANNER_BROWSER"
@@ -63,29 +63,31 @@ def find_browser(
 
 
 def launch_args() -> list[str]:
-    args = list(QUIET_ARGS)
+    args = [*QUIET_ARGS, f"--host-resolver-rules={resolver_rules()}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox.
     return args
 
 
-@asynccontextmanager
-async def open_browser(explicit: str | None) -> AsyncIterator[Browser]:
-    """A running headless browser, closed on exit."""
-    async with async_playwright() as playwright:
-        path = find_browser(explicit, dict(os.environ), playwright.chromium.executable_path)
-        try:
-            browser = await playwright.chromium.launch(
-                executable_path=path, headless=True, args=launch_args()
-            )
-        except Error as error:
-            first_line = str(error).strip().splitlines()[0]
-            raise BrowserUnavailable(
-                f"Could not start the browser {path or '(Playwright Chromium)'}: {first_line}. "
-                + INSTALL_HINT
-            ) from error
-        try:
-            yield browser
-        finally:
-            with suppress(Error):  # after Ctrl-C the browser may already be gone
-                await browser.close()
+async def launch(playwright: Playwright, explicit: str | None) -> Browser:
+    """A running headless browser; BrowserUnavailable, saying what to install, when none
+    starts."""
+    path = find_browser(explicit, dict(os.environ), playwright.chromium.executable_path)
+    try:
+        return await playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=launch_args(),
+            # Chromium's popup blocker stays on: pages open no windows the crawl cannot see
+            ignore_default_args=["--disable-popup-blocking"],
+            # Ctrl-C and SIGTERM are the crawl's to handle: it writes what it gathered first
+            handle_sigint=False,
+            handle_sigterm=False,
+            handle_sighup=False,
+        )
+    except Error as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise BrowserUnavailable(
+            f"Could not start the browser {path or '(Playwright Chromium)'}: {first_line}. "
+            + INSTALL_HINT
+        ) from error

@@ -65,6 +65,7 @@ class Collected(Model):
     links: list[str]
     tracking: Tracking
     expectations: CollectedAnnotations
+    cuts: list[str] = Field(default_factory=list)  # what the collector's bounds left out
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Visit:
 class Recorded:
     page: Page
     annotations: PageAnnotations | None  # only for pages that carry annotations
+    cuts: list[str]  # what the collector's bounds left out of the page
 
 
 def page_record(collected: Collected, visit: Visit) -> Recorded:
@@ -99,7 +101,9 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
             "datalayer": visit.datalayer,
         }
     )
-    facts = {name: value for name, value in collected if name not in ("tracking", "expectations")}
+    facts = {
+        name: value for name, value in collected if name not in ("tracking", "expectations", "cuts")
+    }
     page = Page(
         **facts,
         url=visit.final_url,
@@ -121,4 +125,5 @@ def page_record(collected: Collected, visit: Visit) -> Recorded:
     found = collected.expectations
     annotated = found.page or found.page_not or found.business_type or found.elements
     annotations = PageAnnotations(url=page.url, **found.model_dump()) if annotated else None
-    return Recorded(page=page, annotations=annotations)
+    cuts = [f"{page.url}: {cut}" for cut in collected.cuts]
+    return Recorded(page=page, annotations=annotations, cuts=cuts)

@@ -8,24 +8,31 @@ site give the same record whatever the timing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Any
 
-from playwright.async_api import BrowserContext, Error
+from playwright.async_api import Browser, Error, async_playwright
 
-from scanner.crawl.browser import open_browser
+from scanner.crawl.browser import launch
 from scanner.crawl.collector import Recorded
+from scanner.crawl.fetch import Fetcher
 from scanner.crawl.frontier import CrawlState
-from scanner.crawl.network import filter_requests
+from scanner.crawl.inventory import is_hit
+from scanner.crawl.network import Tabs, guard_requests
 from scanner.crawl.options import CrawlOptions
 from scanner.crawl.robots import ROBOTS_AGENT, Robots
 from scanner.crawl.scope import Scope, check_url, normalise
 from scanner.crawl.sitemaps import sitemap_pages
-from scanner.crawl.visit import VisitError, visit
+from scanner.crawl.visit import VisitError, first_line, visit
 from scanner.models import CrawlError, Site
+from scanner.url_templates import split_url
 
+MAX_RESTARTS = 3  # browser restarts in one crawl before it gives up
+CLOSE_TIMEOUT_S = 5.0  # for closing the browser and its driver, which may be dying
 USER_AGENT_SUFFIX = f"{ROBOTS_AGENT}/0.1 (+https://github.com/tracking-plan-scanner)"
 
 
@@ -63,12 +70,47 @@ def crawl(
     )
     state = CrawlState.resuming(resume)
     robots = Robots(ignore=options.ignore_robots)
-    interrupted = False
+    crawler = Crawler(scope, options, state, robots, progress or _silent)
     try:
-        asyncio.run(Crawler(scope, options, state, robots, progress or _silent).run(starts))
+        interrupted = asyncio.run(_until_stopped(crawler.run(starts)))
     except KeyboardInterrupt:
         interrupted = True
     return CrawlResult(site=state.site(starts, robots), interrupted=interrupted)
+
+
+async def _until_stopped(crawl: Coroutine[Any, Any, None]) -> bool:
+    """Run the crawl; Ctrl-C or SIGTERM stops it (True). A terminal's Ctrl-C reaches the whole
+    process group, so the browser's driver may die with it: its errors then end the crawl too,
+    and what was gathered stays."""
+    task = asyncio.ensure_future(crawl)
+    stopped = False
+
+    def stop() -> None:
+        nonlocal stopped
+        stopped = True
+        task.cancel()
+
+    loop = asyncio.get_running_loop()
+    handled = threading.current_thread() is threading.main_thread()
+    for signal_number in (signal.SIGINT, signal.SIGTERM) if handled else ():
+        loop.add_signal_handler(signal_number, stop)
+    try:
+        await task
+    except (asyncio.CancelledError, Error):
+        if not stopped:
+            raise
+    finally:
+        for signal_number in (signal.SIGINT, signal.SIGTERM) if handled else ():
+            loop.remove_signal_handler(signal_number)
+    return stopped
+
+
+def _browser_died(url: str, error: str) -> str:
+    return (
+        f"{url}: the browser died while loading it ({first_line(error)}); it was restarted "
+        f"(at most {MAX_RESTARTS} times a crawl). If it keeps dying, lower --concurrency or "
+        "free some memory."
+    )
 
 
 def _silent(_: CrawlProgress) -> None:
@@ -91,43 +133,81 @@ class Crawler:
         self.limit = asyncio.Semaphore(options.concurrency)
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.done = self.failed = 0
+        self.tabs = Tabs()
+        self.restarts = 0
+        self.restarting = asyncio.Lock()
 
     async def run(self, starts: list[str]) -> None:
-        async with open_browser(self.options.browser) as browser:
-            probe = await browser.new_page()
-            user_agent = (await probe.evaluate("navigator.userAgent")).replace(
-                "HeadlessChrome", "Chrome"
-            )
-            await probe.close()
-            context = await browser.new_context(
-                user_agent=f"{user_agent} {USER_AGENT_SUFFIX}",
-                viewport={"width": 1280, "height": 900},
-                service_workers="block",
-            )
-            await filter_requests(context, self.scope, self.options.block_third_party)
-            try:
-                await self._levels(context, starts)
-            finally:
-                with suppress(Error):  # after Ctrl-C the browser may already be gone
-                    await context.close()
+        self.playwright = await async_playwright().start()
+        try:
+            await self._start_browser()
+            await self._levels(self.fetcher, starts)
+        finally:
+            # After Ctrl-C the browser, or Playwright's driver, may be gone or never answer.
+            with suppress(Error, asyncio.TimeoutError):
+                if hasattr(self, "browser"):
+                    await asyncio.wait_for(self.browser.close(), CLOSE_TIMEOUT_S)
+            with suppress(Error, asyncio.TimeoutError):
+                await asyncio.wait_for(self.playwright.stop(), CLOSE_TIMEOUT_S)
 
-    async def _levels(self, context: BrowserContext, starts: list[str]) -> None:
+    async def _start_browser(self) -> None:
+        """Launch the browser and open the crawl's context, its requests guarded."""
+        self.browser = await launch(self.playwright, self.options.browser)
+        probe = await self.browser.new_page()
+        user_agent = (await probe.evaluate("navigator.userAgent")).replace(
+            "HeadlessChrome", "Chrome"
+        )
+        await probe.close()
+        user_agent = f"{user_agent} {USER_AGENT_SUFFIX}"
+        self.context = await self.browser.new_context(
+            user_agent=user_agent, viewport={"width": 1280, "height": 900}, service_workers="block"
+        )
+        await guard_requests(self.context, self.scope, self.options.block_third_party, self.tabs)
+        self.fetcher = Fetcher(user_agent, self._may_fetch)
+
+    async def _restart_browser(self, dead: Browser) -> bool:
+        """A browser that died (crashed, killed, out of memory) is started again, once for all
+        the pages that were loading in it; False past MAX_RESTARTS: the pages left fail."""
+        async with self.restarting:
+            if self.browser is not dead:
+                return True  # another page already restarted it
+            if self.restarts == MAX_RESTARTS:
+                return False
+            self.restarts += 1
+            with suppress(Error):
+                await dead.close()
+            await self._start_browser()
+            return True
+
+    def _may_fetch(self, url: str) -> bool:
+        """What Python may fetch (robots.txt, sitemaps, and where they redirect): the site's
+        own addresses, never an analytics endpoint."""
+        return self.scope.on_site(url) and not is_hit(url)
+
+    async def _levels(self, fetcher: Fetcher, starts: list[str]) -> None:
         state, options = self.state, self.options
-        for url in starts:
-            await self.robots.learn(context, url)
+        await self.robots.learn(fetcher, starts)
         listed: list[str] = []
         if options.sitemaps and options.depth > 0:
-            sitemaps = await sitemap_pages(context, starts, self.robots, self.scope)
+            sitemaps = await sitemap_pages(fetcher, starts, self.robots, self.scope)
             listed, state.sitemap_pages = sitemaps.in_scope, sitemaps.listed
+            state.cuts += sitemaps.cuts
         level, candidates = 0, list(starts)
         while candidates:
-            for origin in sorted({_origin(url) for url in candidates if self.scope.on_site(url)}):
-                await self.robots.learn(context, origin)  # never for hosts out of scope
+            # never for hosts out of scope
+            await self.robots.learn(fetcher, [url for url in candidates if self.scope.on_site(url)])
             chosen = state.choose(candidates, level, self.scope, self.robots, options)
-            results = await asyncio.gather(*(self._load(context, url, level) for url in chosen))
+            finished: dict[str, Recorded | CrawlError] = {}
+            try:
+                await asyncio.gather(*(self._load(url, level, finished) for url in chosen))
+            finally:  # pages finished before an interruption are kept, in a fixed order
+                pages = [
+                    state.record(url, finished[url], self.scope)
+                    for url in chosen
+                    if url in finished
+                ]
             links = {normalise(link) for link in state.links_kept(level, chosen)}
-            for url, result in zip(chosen, results, strict=True):
-                page = state.record(url, result, self.scope)
+            for page in pages:
                 if page is not None:
                     links.update(normalise(link) for link in page.links)
             if level >= options.depth:
@@ -138,30 +218,34 @@ class Crawler:
             candidates = sorted(links - state.attempted - set(state.pages))
         state.left_over(candidates, self.scope)
 
-    async def _load(self, context: BrowserContext, url: str, depth: int) -> Recorded | CrawlError:
-        """Visit one page within the limits, waiting out the host's Crawl-delay."""
-        host = urlsplit(url).netloc
+    async def _load(self, url: str, depth: int, finished: dict[str, Recorded | CrawlError]) -> None:
+        """Visit one page within the limits, waiting out the host's Crawl-delay; the page is
+        tried again in a new browser when the browser died under it."""
+        host = split_url(url).netloc
         delay = self.robots.crawl_delay(host)
         if host not in self.host_limits:
             self.host_limits[host] = asyncio.Semaphore(1 if delay else self.options.concurrency)
         async with self.host_limits[host], self.limit:
             result: Recorded | CrawlError
-            try:
-                result = await visit(context, url, depth, self.options.visit())
-            except VisitError as error:
-                result = CrawlError(url=url, error=error.message)
+            for attempt in range(2):
+                browser = self.browser
+                try:
+                    result = await visit(self.context, url, depth, self.options.visit(), self.tabs)
+                    break
+                except VisitError as error:
+                    result = CrawlError(url=url, error=error.message)
+                    break
+                except Error as error:  # the browser died
+                    result = CrawlError(url=url, error=_browser_died(url, str(error)))
+                    if attempt or not await self._restart_browser(browser):
+                        break
+            finished[url] = result
             self._report(url, failed=isinstance(result, CrawlError))
             if delay:
                 await asyncio.sleep(delay)
-            return result
 
     def _report(self, url: str, failed: bool) -> None:
         self.done += 1
         self.failed += failed
         queued = len(self.state.attempted) - self.done
         self.progress(CrawlProgress(self.done, queued, self.failed, url))
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/"

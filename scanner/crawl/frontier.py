@@ -41,6 +41,7 @@ class CrawlState:
     attempted: set[str] = field(default_factory=set)
     sampled: Counter[str] = field(default_factory=Counter)
     sitemap_pages: int = 0
+    cuts: list[str] = field(default_factory=list)  # inputs read only in part, and why
 
     @staticmethod
     def resuming(previous: Site | None) -> CrawlState:
@@ -130,6 +131,7 @@ class CrawlState:
         if page.url in self.pages:
             return None  # a redirect to a page already recorded
         self.pages[page.url] = page
+        self.cuts += result.cuts
         if result.annotations is not None:
             self.annotations[page.url] = result.annotations
         return None if page.obstacle else page  # a challenge or a login wall: links not followed
@@ -158,6 +160,7 @@ class CrawlState:
                 for name, urls in sorted(by_template.items())
             ],
             robots=robots.reports(),
+            cuts=sorted({*self.cuts, *robots.cuts}),
             skipped_total=len(skipped),
             skipped=[
                 SkippedPage(url=url, reason=reason) for url, reason in skipped[:SKIPPED_LISTED]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
+
+from scanner.url_templates import split_url
 
 # Script hosts (and paths) of common tag, analytics, ads and marketing tools.
 VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -39,16 +41,84 @@ VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Requests that send a hit: the crawl intercepts them so that scanning never pollutes a client's
 # analytics. Libraries (gtm.js, fbevents.js) still load, so their ids and dataLayer are seen.
+# Hosts are matched with any subdomain, a port and a trailing dot (www.google-analytics.com.).
+_HOST = r"^(https?|wss?)://([^/?#@]*@)?([a-z0-9-]+\.)*"
+_END = r"\.?(:\d+)?"  # a trailing dot, a port
 COLLECTION_ENDPOINTS = re.compile(
-    r"^https?://([a-z0-9-]+\.)*("
-    r"google-analytics\.com/(g/|j/)?collect|analytics\.google\.com/g/collect|"
-    r"doubleclick\.net/(pagead|activity|ddm)|googleadservices\.com/pagead/conversion|"
-    r"google\.[a-z.]+/(pagead/1p-|ccm/collect)|facebook\.com/tr|bat\.bing\.com/action|"
-    r"analytics\.tiktok\.com/api|ct\.pinterest\.com|px\.ads\.linkedin\.com|t\.co/i/adsct|"
-    r"analytics\.twitter\.com|clarity\.ms/collect|in\.hotjar\.com|api\.segment\.io|"
-    r"api2?\.amplitude\.com|api-js\.mixpanel\.com|heapanalytics\.com/h|plausible\.io/api/event"
-    r")|/(matomo|piwik)\.php",
+    # hosts that only collect
+    _HOST + r"(google-analytics\.com|analytics\.google\.com|stats\.g\.doubleclick\.net|"
+    r"[a-z]\.clarity\.ms|in\.hotjar\.com|api\.segment\.io|"
+    r"api2?\.amplitude\.com|api-js\.mixpanel\.com|ct\.pinterest\.com|px\.ads\.linkedin\.com|"
+    r"analytics\.twitter\.com)" + _END + r"([/?#;]|$)"
+    # collection paths on hosts that also serve libraries or pages
+    r"|"
+    + _HOST
+    + r"((doubleclick\.net|google\.[a-z.]*[a-z])"
+    + _END
+    + r"/(pagead/|activity|ddm/|ads/ga-audiences)|googleadservices\.com"
+    + _END
+    + r"/pagead/conversion/|google\.[a-z.]*[a-z]"
+    + _END
+    + r"/ccm/collect|facebook\.com"
+    + _END
+    + r"/tr\b|bat\.bing\.com"
+    + _END
+    + r"/action|analytics\.tiktok\.com"
+    + _END
+    + r"/api/|t\.co"
+    + _END
+    + r"/i/adsct|heapanalytics\.com"
+    + _END
+    + r"/h\b|plausible\.io"
+    + _END
+    + r"/api/event)"
+    # GA's paths on any host (server-side tagging serves them from the site), Matomo's script
+    r"|^[^?#]*/(g|j|r|mp)/collect([/?#]|$)|^[^?#]*/collect\?(.*&)?v=[12]&|/(matomo|piwik)\.php",
     re.IGNORECASE,
+)
+# Hosts that only collect: they resolve nowhere in the crawl's browser, so nothing it runs (a
+# worker, a WebSocket, a redirect, a beacon sent as a tab closes) can reach them.
+COLLECTION_HOSTS = (
+    "*google-analytics.com",
+    "analytics.google.com",
+    "stats.g.doubleclick.net",
+    "*.g.doubleclick.net",
+    "ad.doubleclick.net",
+    "*facebook.com",
+    "ct.pinterest.com",
+    "px.ads.linkedin.com",
+    "analytics.twitter.com",
+    "in.hotjar.com",
+    "*.in.hotjar.com",
+    "api.segment.io",
+    "api.amplitude.com",
+    "api2.amplitude.com",
+    "api-js.mixpanel.com",
+    "?.clarity.ms",
+)
+# The same paths as patterns for the renderer's own blocking (its wildcards: * is anything).
+COLLECTION_URL_PATTERNS = (
+    "*/g/collect*",
+    "*/j/collect*",
+    "*/r/collect*",
+    "*/mp/collect*",
+    "*/collect?v=1&*",
+    "*/collect?v=2&*",
+    "*/ads/ga-audiences*",
+    "*doubleclick.net/pagead/*",
+    "*doubleclick.net/activity*",
+    "*doubleclick.net/ddm/*",
+    "*googleadservices.com/pagead/conversion/*",
+    "*://www.google.*/pagead/*",
+    "*://www.google.*/ccm/collect*",
+    "*facebook.com/tr*",
+    "*bat.bing.com/action*",
+    "*analytics.tiktok.com/api/*",
+    "*t.co/i/adsct*",
+    "*heapanalytics.com/h?*",
+    "*plausible.io/api/event*",
+    "*/matomo.php*",
+    "*/piwik.php*",
 )
 
 
@@ -64,14 +134,14 @@ def is_hit(url: str) -> bool:
 
 
 def hit_label(url: str) -> str:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return f"{parts.hostname}{parts.path}"
 
 
 def hit_events(url: str, body: str) -> list[str]:
     """The events an intercepted hit was sending: GA4's `en` (ga4:add_to_cart), the Meta pixel's
     `ev` (meta:AddToCart), read from the address and, for batched hits, each line of the body."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     if parts.path.endswith("/g/collect"):
         key, source = "en", "ga4"
     elif parts.path.rstrip("/").endswith("/tr") and "facebook" in (parts.hostname or ""):

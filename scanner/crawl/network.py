@@ -1,35 +1,42 @@
-"""What the browser may send: images, fonts and media are not downloaded, other sites are blocked
-on request, and analytics hits are intercepted and recorded, never sent."""
+"""What the browser may send. Analytics hits never leave: hosts that only collect do not even
+resolve (so workers, WebSockets, redirects and beacons sent as a tab closes are stopped too),
+and every request of the context, popups included, is checked against the collection endpoints
+and aborted, recorded for the page that sent it. Images, fonts and media are not downloaded;
+other sites are blocked on request."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from playwright.async_api import BrowserContext, Error, Page, Route
+from playwright.async_api import BrowserContext, Error, Page, Request, Route, WebSocketRoute
 
-from scanner.crawl.inventory import hit_events, hit_label, is_hit
+from scanner.crawl.inventory import (
+    COLLECTION_HOSTS,
+    COLLECTION_URL_PATTERNS,
+    hit_events,
+    hit_label,
+    is_hit,
+)
 from scanner.crawl.scope import Scope
 
 BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
+POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
 
 
-async def filter_requests(context: BrowserContext, scope: Scope, block_third_party: bool) -> None:
-    """Route every request of the context's tabs through the crawl's filter."""
+def resolver_rules() -> str:
+    """Chromium's --host-resolver-rules: the collection-only hosts (and their trailing-dot
+    spellings) resolve nowhere, whatever part of the browser asks."""
+    return ", ".join(f"MAP {host}{dot} ~NOTFOUND" for host in COLLECTION_HOSTS for dot in ("", "."))
 
-    async def decide(route: Route) -> None:
-        request = route.request
-        try:
-            if request.resource_type in BLOCKED_RESOURCES and not request.is_navigation_request():
-                await route.abort()
-            elif block_third_party and not scope.on_site(request.url):
-                await route.abort("blockedbyclient")
-            else:
-                await route.continue_()
-        except Error:
-            return  # the page closed while its request was pending
 
-    await context.route("**/*", decide)
+async def _block_hits_in_tab(page: Page) -> None:
+    """Have the tab's renderer refuse collection addresses itself: it checks every request it
+    makes, redirect hops and beacons sent as the tab closes included, which routes miss."""
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    await cdp.send("Network.setBlockedURLs", {"urls": list(COLLECTION_URL_PATTERNS)})
 
 
 @dataclass
@@ -39,21 +46,73 @@ class Hits:
     labels: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
 
-
-async def intercept_hits(page: Page) -> Hits:
-    """Abort the tab's analytics hits; the returned record fills as they come."""
-    hits = Hits()
-
-    async def intercept(route: Route) -> None:
-        request = route.request
-        hits.labels.append(hit_label(request.url))
+    def add(self, request: Request) -> None:
+        if not is_hit(request.url):
+            return
+        self.labels.append(hit_label(request.url))
         try:
             body = request.post_data or ""
         except (Error, UnicodeDecodeError):
             body = ""
-        hits.events += hit_events(request.url, body)
-        with suppress(Error):
-            await route.abort("blockedbyclient")
+        self.events += hit_events(request.url, body)
 
-    await page.route(is_hit, intercept)
-    return hits
+
+@dataclass
+class Tabs:
+    """The tabs the crawl opened; any other page of the context is a popup, to be closed."""
+
+    open: set[Page] = field(default_factory=set)
+
+    async def new(self, context: BrowserContext) -> tuple[Page, Hits]:
+        """A new tab that refuses hits, and the record of those it tried to send."""
+        page = await context.new_page()
+        self.open.add(page)
+        await _block_hits_in_tab(page)
+        hits = Hits()
+        page.on("request", hits.add)  # every attempt, redirect hops included
+        return page, hits
+
+    async def close(self, page: Page) -> None:
+        self.open.discard(page)
+        with suppress(Error):
+            await page.close()
+
+
+async def guard_requests(
+    context: BrowserContext, scope: Scope, block_third_party: bool, tabs: Tabs
+) -> None:
+    """Route every request and WebSocket of the context (its tabs and their popups) through the
+    crawl's filter, and close every popup a page opens."""
+
+    async def decide(route: Route) -> None:
+        request = route.request
+        try:
+            if is_hit(request.url):
+                await route.abort("blockedbyclient")
+            elif request.resource_type in BLOCKED_RESOURCES and not request.is_navigation_request():
+                await route.abort()
+            elif block_third_party and not scope.on_site(request.url):
+                await route.abort("blockedbyclient")
+            else:
+                await route.continue_()
+        except Error:
+            return  # the page closed while its request was pending
+
+    async def refuse_socket(socket: WebSocketRoute) -> None:
+        with suppress(Error):
+            await socket.close(code=1008, reason="analytics hits are not sent while scanning")
+
+    async def close_popup(page: Page) -> None:
+        """Only the crawl opens tabs. The browser's popup blocker stops the windows scripts
+        open; one that opens anyway (after the consent click) is closed once it is clear the
+        crawl did not open it."""
+        with suppress(Error):
+            if await page.opener() is None:
+                await asyncio.sleep(POPUP_GRACE_S)
+            if page not in tabs.open:
+                await _block_hits_in_tab(page)  # its beacons on closing are refused too
+                await page.close()
+
+    await context.route("**/*", decide)
+    await context.route_web_socket(is_hit, refuse_socket)
+    context.on("page", close_popup)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from scanner.url_templates import split_url
 
 CHALLENGE_TITLES = re.compile(
     r"just a moment|attention required|checking your browser|access denied|are you a robot|"
@@ -36,7 +37,7 @@ def obstacle(
         return f"bot challenge (title: {title[:60]!r})"
     if any(CHALLENGE_FRAMES.search(src) for src in frame_sources) and text_length < 2000:
         return "bot challenge (a captcha fills the page)"
-    requested, final = urlsplit(requested_url).path, urlsplit(final_url).path
+    requested, final = split_url(requested_url).path, split_url(final_url).path
     if requested != final and LOGIN_PATHS.search(final) and not LOGIN_PATHS.search(requested):
         return f"login wall (redirected to {final})"
     return ""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
 from scanner.errors import BadArgument
+from scanner.patterns import Pattern, PatternError, compile_pattern
+from scanner.url_templates import split_url
 
 # Parameters that only say where a visitor came from: the same page with or without them.
 TRACKING_PARAMETERS = re.compile(
@@ -48,7 +50,7 @@ INTENT_WORDS = re.compile(
 
 def check_url(url: str) -> str:
     """The normalised URL; BadArgument when it is not an http(s) address."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadArgument(
             f"'{url}' is not a web address; give a full URL such as https://example.com/."
@@ -64,7 +66,7 @@ def normalise(url: str) -> str:
     """One address per page: lower-case scheme and host, no default port, no fragment (except a
     single-page app's hash route, #/pricing or #!/pricing), no tracking parameters, query
     parameters sorted, an empty path as '/'."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     try:
@@ -102,8 +104,8 @@ class Scope:
 
     sites: frozenset[str] = frozenset()
     same_host: bool = False
-    include: tuple[re.Pattern[str], ...] = ()
-    exclude: tuple[re.Pattern[str], ...] = ()
+    include: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
     hosts: frozenset[str] = field(default_factory=frozenset)
 
     @staticmethod
@@ -114,7 +116,7 @@ class Scope:
         include: tuple[str, ...] = (),
         exclude: tuple[str, ...] = (),
     ) -> Scope:
-        hosts = {urlsplit(url).hostname or "" for url in starts} | {
+        hosts = {split_url(url).hostname or "" for url in starts} | {
             h.lower() for h in allowed_hosts
         }
         return Scope(
@@ -126,14 +128,14 @@ class Scope:
         )
 
     def on_site(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
+        host = split_url(url).hostname or ""
         if self.same_host:
             return host in self.hosts
         return registrable_domain(host) in self.sites or host in self.hosts
 
     def why_not(self, url: str) -> str:
         """Why a same-site link is not crawled, or '' when it is."""
-        parts = urlsplit(url)
+        parts = split_url(url)
         if parts.scheme not in ("http", "https"):
             return "not a web address"
         if not self.on_site(url):
@@ -149,10 +151,11 @@ class Scope:
         return ""
 
 
-def _compile(pattern: str, option: str) -> re.Pattern[str]:
+def _compile(pattern: str, option: str) -> Pattern:
+    """A user's pattern, on RE2: linear time, so no --include can hang the crawl."""
     try:
-        return re.compile(pattern)
-    except re.error as error:
+        return compile_pattern(pattern)
+    except PatternError as error:
         raise BadArgument(
             f"{option} '{pattern}' is not a valid regular expression ({error})."
         ) from None
@@ -160,4 +163,4 @@ def _compile(pattern: str, option: str) -> re.Pattern[str]:
 
 def intent(url: str) -> bool:
     """Whether the address says the page carries buying or lead intent."""
-    return bool(INTENT_WORDS.search(urlsplit(url).path))
+    return bool(INTENT_WORDS.search(split_url(url).path))

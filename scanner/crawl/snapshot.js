@@ -15,6 +15,14 @@
     "a[href]", "button", "input[type=submit]", "input[type=button]", "input[type=image]",
     "[role=button]", "[role=link]", "[onclick]", "summary",
   ].join(",");
+  // Bounds, so that a page of 200,000 buttons is read in seconds and a small record: the first
+  // ones in document order are kept, and the record says what was cut.
+  const MAX = { elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000 };
+  const cuts = [];
+  const bounded = (what, list) => {
+    if (list.length > MAX[what]) cuts.push(`${what}: ${list.length} found, the first ${MAX[what]} kept`);
+    return list.slice(0, MAX[what]);
+  };
   const LANDMARKS = {
     NAV: "nav", HEADER: "header", FOOTER: "footer", MAIN: "main", ASIDE: "aside",
   };
@@ -34,8 +42,33 @@
     return r.width > 0 && r.height > 0;
   };
 
+  // Remembered: on a page of many alike controls the same selector is asked again and again.
+  const uniqueness = new Map();
   const isUnique = (sel) => {
-    try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; }
+    if (!uniqueness.has(sel)) {
+      let unique = false;
+      try { unique = document.querySelectorAll(sel).length === 1; } catch (e) { unique = false; }
+      uniqueness.set(sel, unique);
+    }
+    return uniqueness.get(sel);
+  };
+
+  // An element's place among its parent's children of its tag, and how many there are (each
+  // parent's children are indexed once: a parent may have thousands).
+  const siblingIndexes = new Map();
+  const placeAmongSame = (node) => {
+    const parent = node.parentElement;
+    if (!siblingIndexes.has(parent)) {
+      const places = new Map();
+      const counts = {};
+      for (const child of parent.children) {
+        counts[child.tagName] = (counts[child.tagName] || 0) + 1;
+        places.set(child, counts[child.tagName]);
+      }
+      siblingIndexes.set(parent, { places, counts });
+    }
+    const { places, counts } = siblingIndexes.get(parent);
+    return [places.get(node), counts[node.tagName]];
   };
 
   // Ids and classes that look generated (hashes, long digit runs) make selectors that break on
@@ -83,8 +116,8 @@
       }
       const parent = node.parentElement;
       if (!parent) { steps.unshift(t); break; }
-      const same = Array.from(parent.children).filter((c) => c.tagName === node.tagName);
-      steps.unshift(same.length > 1 ? `${t}:nth-of-type(${same.indexOf(node) + 1})` : t);
+      const [place, count] = placeAmongSame(node);
+      steps.unshift(count > 1 ? `${t}:nth-of-type(${place})` : t);
       node = parent;
     }
     return steps.join(" > ");
@@ -185,11 +218,13 @@
   };
 
   // --- forms ---
-  const formEls = Array.from(document.querySelectorAll("form, [role=form], [role=search]"))
-    .filter((f) => f.tagName === "FORM" || !f.closest("form"));
+  const formEls = bounded("forms", Array.from(
+    document.querySelectorAll("form, [role=form], [role=search]"))
+    .filter((f) => f.tagName === "FORM" || !f.closest("form")));
   const formRecord = (f) => {
     const controls = Array.from(f.querySelectorAll("input, select, textarea"))
-      .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type));
+      .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
+      .slice(0, MAX.fields);
     const submit = f.querySelector(
       "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
     return {
@@ -236,8 +271,8 @@
   walkShadows(document, null);
   const elements = [];
   const seen = new Set();
-  const candidates = [...Array.from(document.querySelectorAll(CANDIDATES), (el) => [el, null]),
-    ...inShadow];
+  const candidates = bounded("elements", [
+    ...Array.from(document.querySelectorAll(CANDIDATES), (el) => [el, null]), ...inShadow]);
   const elementRecord = (el, host, form) => {
     const tag = el.tagName.toLowerCase();
     return {
@@ -271,6 +306,7 @@
     const offset = forms.length;
     forms.push(...frameForms.map((f) => framed(formRecord(f))));
     for (const el of doc.querySelectorAll(CANDIDATES)) {
+      if (elements.length >= MAX.elements) break;
       const formEl = el.closest("form");
       elements.push(framed(elementRecord(el, null,
         formEl ? offset + frameForms.indexOf(formEl) : -1)));
@@ -285,7 +321,8 @@
     seenScripts.add(src);
     return true;
   });
-  const embeds = [...document.querySelectorAll("iframe, video, audio"), ...externalScripts];
+  const embeds = bounded("frames",
+    [...document.querySelectorAll("iframe, video, audio"), ...externalScripts]);
   const frames = embeds.map((el) => ({
     tag: el.tagName.toLowerCase(),
     src: absolute(el.getAttribute("src") || el.getAttribute("data-src") ||
@@ -376,8 +413,9 @@
     meta_pixel: ids(/fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})['"]/g, 1),
   };
 
-  const links = Array.from(new Set(Array.from(document.querySelectorAll("a[href], area[href]"))
-    .map((a) => absolute(a.getAttribute("href"))).filter(Boolean))).sort();
+  const links = bounded("links", Array.from(new Set(
+    Array.from(document.querySelectorAll("a[href], area[href]"))
+      .map((a) => absolute(a.getAttribute("href"))).filter(Boolean))).sort());
 
   return {
     title: clean(document.title),
@@ -392,5 +430,6 @@
     links,
     tracking,
     expectations,
+    cuts,
   };
 }

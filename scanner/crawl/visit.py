@@ -21,7 +21,7 @@ from scanner.crawl.collector import (
     page_record,
 )
 from scanner.crawl.consent import dismiss_consent
-from scanner.crawl.network import intercept_hits
+from scanner.crawl.network import Tabs
 from scanner.crawl.scope import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
@@ -74,13 +74,15 @@ class VisitError(Exception):
         self.transient = transient
 
 
-async def visit(context: BrowserContext, url: str, depth: int, options: VisitOptions) -> Recorded:
+async def visit(
+    context: BrowserContext, url: str, depth: int, options: VisitOptions, tabs: Tabs
+) -> Recorded:
     """Record `url`, tried again after 0.5 s, 1 s... when the error is transient."""
     attempt = 0
     while True:
         try:
             return await asyncio.wait_for(
-                _attempt(context, url, depth, options), options.deadline_s()
+                _attempt(context, url, depth, options, tabs), options.deadline_s()
             )
         except asyncio.TimeoutError:
             raise VisitError(
@@ -89,16 +91,20 @@ async def visit(context: BrowserContext, url: str, depth: int, options: VisitOpt
         except VisitError as error:
             if not error.transient or attempt == options.retries:
                 raise
+        except Error as error:
+            if context.browser is None or not context.browser.is_connected():
+                raise  # the browser died: the crawl restarts it
+            if attempt == options.retries:  # the tab crashed, or the page broke a step
+                raise VisitError(f"{url}: the tab failed ({first_line(str(error))}).") from None
         await asyncio.sleep(0.5 * 2**attempt)
         attempt += 1
 
 
 async def _attempt(
-    context: BrowserContext, url: str, depth: int, options: VisitOptions
+    context: BrowserContext, url: str, depth: int, options: VisitOptions, tabs: Tabs
 ) -> Recorded:
     """One attempt in a new tab, closed afterwards. Analytics hits are intercepted, never sent."""
-    page = await context.new_page()
-    hits = await intercept_hits(page)
+    page, hits = await tabs.new(context)
     try:
         response = await _navigate(page, url, options.timeout_ms)
         _check_answer(url, response)
@@ -125,8 +131,7 @@ async def _attempt(
             raise _http_error(url, response.status)
         return recorded
     finally:
-        with suppress(Error):
-            await page.close()
+        await tabs.close(page)
 
 
 async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:

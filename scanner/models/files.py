@@ -28,6 +28,14 @@ def read_site(path: Path) -> Site:
         raise BadInput(
             f"{path}: not valid JSON (line {error.lineno}: {error.msg}); {GIVE_SITE_JSON}"
         ) from None
+    except ValueError:  # Python reads no integer of over 4,300 digits
+        raise BadInput(
+            f"{path}: not a crawl record (it holds a number too long to read); {GIVE_SITE_JSON}"
+        ) from None
+    except RecursionError:
+        raise BadInput(
+            f"{path}: nested too deeply to be a crawl record; {GIVE_SITE_JSON}"
+        ) from None
     version = data.get("schema_version") if isinstance(data, dict) else None
     if isinstance(version, int) and version > SITE_SCHEMA_VERSION:
         raise BadInput(
@@ -36,6 +44,10 @@ def read_site(path: Path) -> Site:
         )
     try:
         return Site.model_validate(upgrade_site_record(data))
+    except RecursionError:
+        raise BadInput(
+            f"{path}: nested too deeply to be a crawl record; {GIVE_SITE_JSON}"
+        ) from None
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "(top level)"

@@ -185,6 +185,11 @@ class Coverage(Model):
     ignore_robots: bool = False
     templates: list[TemplateCoverage] = Field(default_factory=list)
     robots: list[RobotsReport] = Field(default_factory=list)
+    cuts: list[str] = Field(
+        default_factory=list,
+        description="Inputs read only in part at a bound (a huge sitemap, robots.txt or page), "
+        "and what was left out.",
+    )
     skipped_total: int = 0
     skipped: list[SkippedPage] = Field(
         default_factory=list, description="The first 500 skipped addresses, sorted."
