@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner.models import Analysis
 from scanner.outputs.handoff import push_for
-from scanner.outputs.plan_md import templates
+from scanner.outputs.markdown import templates
 
 
 def render(analysis: Analysis) -> str:

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from scanner.models import Analysis
 from scanner.outputs.audiences import suggest
+from scanner.outputs.markdown import templates
 from scanner.outputs.plan_json import plan_record
-from scanner.resources import resource_dir
-
-
-@cache
-def templates() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(resource_dir("templates")),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
 
 
 def render(analysis: Analysis) -> str:

@@ -8,18 +8,23 @@ from scanner.outputs.handoff import ECOMMERCE_EVENTS, push_for
 from scanner.outputs.listeners import LISTENERS
 
 
+def _codes(selectors: list[str]) -> str:
+    """Selectors as code, to copy as they are."""
+    return ", ".join(f"`{selector}`" for selector in selectors)
+
+
 def trigger_description(event: PlannedEvent) -> str:
     trigger = event.trigger
     selectors = "; ".join(
-        ([", ".join(trigger.selectors)] if trigger.selectors else [])
-        + [f"on {scope.path} only: {', '.join(scope.selectors)}" for scope in trigger.scoped]
+        ([_codes(trigger.selectors)] if trigger.selectors else [])
+        + [f"on {scope.path} only: {_codes(scope.selectors)}" for scope in trigger.scoped]
     )
     if trigger.type == "enhanced_measurement":
         return event.enhanced_measurement
     if trigger.type == "page_view":
-        return f"Page view where the path matches {trigger.page_path_regex}"
+        return f"Page view where the path matches `{trigger.page_path_regex}`"
     if trigger.type == "link_click":
-        return f"Click on any link whose URL matches {trigger.url_regex} (any case)"
+        return f"Click on any link whose URL matches `{trigger.url_regex}` (any case)"
     if trigger.type == "custom_event" and trigger.pushed_by == "listener":
         listener = LISTENERS[trigger.listener]
         return (
