@@ -247,6 +247,20 @@ def test_a_resumed_crawl_ends_where_an_uninterrupted_one_does() -> None:
         assert after[path] == before[path], path
 
 
+def test_a_resumed_crawl_goes_on_past_the_levels_it_already_has() -> None:
+    chain = {"/": page("/1"), **{f"/{n}": page(f"/{n + 1}") for n in range(1, 8)}}
+    with serve(chain) as (base, _):
+        options = CrawlOptions(depth=5, sample_per_template=0)
+        shallow = run(base + "/", depth=2)  # as if stopped after its third level
+        resumed = crawl([base + "/"], options, resume=shallow).site
+        whole = crawl([base + "/"], options).site
+        again = crawl([base + "/"], options, resume=whole).site
+    assert len(shallow.pages) == 3
+    assert [p.url for p in resumed.pages] == [p.url for p in whole.pages]
+    assert len(whole.pages) == 6
+    assert again.coverage == whole.coverage  # resuming a finished crawl changes nothing
+
+
 def test_single_page_apps_links_made_by_scripts_hash_routes_and_shadow_roots() -> None:
     with serve_directory(FIXTURES / "kinds") as base:
         site = run(base + "app.html", depth=1)

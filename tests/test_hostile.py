@@ -4,17 +4,23 @@ analytics hosts resolve to a logging stand-in (tests/sandbox.py), so every attem
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from scanner.crawl import CrawlOptions, crawl
 from tests.conftest import IN_CI, ROOT
+from tests.sites import Route, page, serve
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +68,86 @@ def test_no_analytics_hit_leaves_the_crawl_and_each_is_listed(tmp_path: Path) ->
     } <= set(tracking["blocked_hits"])
     assert {"ga4:redirected", "ga4:worker", "ga4:trailing_dot"} <= set(tracking["hit_events"])
     assert any(page["url"].endswith("/consent") for page in site["pages"])
+
+
+def self_navigating_site() -> dict[str, Route]:
+    body = "<!doctype html><title>{title}</title><main><button>Buy now</button></main>{script}"
+
+    def route(title: str, script: str = "", head: str = "") -> Route:
+        return Route(head + body.format(title=title, script=f"<script>{script}</script>"))
+
+    return {
+        "/script-redirect": route("A", "onload = () => setTimeout(() => location.href = '/b', 50)"),
+        "/meta-refresh": route("M", head="<meta http-equiv='refresh' content='0;url=/b'>"),
+        "/b": route("Landing"),
+        "/off-site": route("O", "onload = () => location.href = 'http://localhost:9/away'"),
+        "/to-private": route("P", "onload = () => location.href = '/private/x'"),
+        "/private/x": route("Private"),
+        "/reloads": route("Reloads", "onload = () => setTimeout(() => location.reload(), 10)"),
+        "/alerts": route("Alerts", "onload = () => { for (;;) alert('hi'); }"),
+        "/busy": route("Busy", "onload = () => setTimeout(() => { for (;;) {} }, 50)"),
+        "/robots.txt": Route("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
+    }
+
+
+def test_pages_that_navigate_loop_or_hang_are_still_read_within_the_site_and_robots() -> None:
+    routes = self_navigating_site()
+    starts = [path for path in routes if path not in ("/b", "/private/x", "/robots.txt")]
+    with serve(routes) as (base, _):
+        site = crawl([base + path for path in starts], CrawlOptions(depth=0)).site
+    read = {page.requested_url.removeprefix(base): page for page in site.pages}
+    # followed to where they land, on the site (both land on /b: one record)
+    landing = next(page for page in site.pages if page.url == base + "/b")
+    assert landing.title == "Landing"
+    assert landing.requested_url.removeprefix(base) in ("/script-redirect", "/meta-refresh")
+    # a navigation to another site is answered before it leaves: the page is read where it was
+    assert read["/off-site"].url == base + "/off-site" and read["/off-site"].elements
+    # endless reloads, alerts and busy loops: the page's HTML read without its scripts
+    for path in ("/reloads", "/alerts", "/busy"):
+        assert read[path].title and read[path].elements, path
+    assert any("/busy: read without its scripts" in cut for cut in site.coverage.cuts)
+    # a landing page robots.txt disallows is not recorded
+    assert "/to-private" not in read
+    errors = {error.url.removeprefix(base): error.error for error in site.errors}
+    assert "robots.txt disallows" in errors["/to-private"]
+
+
+def test_a_page_of_200000_buttons_is_read_within_bounds_and_the_cut_is_said() -> None:
+    buttons = "".join(f'<button class="b">Buy {n}</button>' for n in range(200_000))
+    with serve({"/": Route(f"<!doctype html><title>big</title><body>{buttons}")}) as (base, _):
+        site = crawl([base + "/"], CrawlOptions(depth=0)).site
+    assert len(site.pages[0].elements) == 5000
+    assert site.coverage.cuts == [f"{base}/: elements: 200000 found, the first 5000 kept"]
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def kill_the_browser() -> None:
+    """SIGKILL to this process's Chromium (the process Playwright talks to over its pipe)."""
+    for pid in descendants(os.getpid()):
+        with contextlib.suppress(OSError):
+            if b"--remote-debugging-pipe" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_browser_that_dies_is_restarted_and_its_pages_tried_again() -> None:
+    routes = {f"/p{n}": Route(str(page().body), delay=2.0) for n in range(4)}
+    with serve(routes) as (base, _):
+        timer = threading.Timer(1.0, kill_the_browser)  # while the four pages are loading
+        timer.start()
+        site = crawl([base + path for path in routes], CrawlOptions(depth=0)).site
+        timer.join()
+    assert len(site.pages) == 4 and not site.errors

@@ -7,6 +7,7 @@ import asyncio
 
 from playwright.async_api import Error, Page
 
+CONSENT_TIMEOUT_S = 5.0  # a page too busy to answer has its banner left alone
 PLATFORM_BUTTONS = {
     "accept": (
         "#onetrust-accept-btn-handler",
@@ -138,6 +139,8 @@ async def dismiss_consent(page: Page, consent: str) -> str:
         return ""
     arguments = [list(PLATFORM_BUTTONS[consent]), list(BUTTON_WORDS[consent]), BANNER_HINTS]
     try:
-        return str(await asyncio.wait_for(page.evaluate(DISMISS_CONSENT, arguments), 5))
+        return str(
+            await asyncio.wait_for(page.evaluate(DISMISS_CONSENT, arguments), CONSENT_TIMEOUT_S)
+        )
     except (Error, asyncio.TimeoutError):
         return ""  # the click navigated away, the page closed or it did not answer

@@ -24,10 +24,11 @@ from scanner.crawl.frontier import CrawlState
 from scanner.crawl.inventory import is_hit
 from scanner.crawl.network import Tabs, guard_requests
 from scanner.crawl.options import CrawlOptions
+from scanner.crawl.read import first_line
 from scanner.crawl.robots import ROBOTS_AGENT, Robots
 from scanner.crawl.scope import Scope, check_url, normalise
 from scanner.crawl.sitemaps import sitemap_pages
-from scanner.crawl.visit import VisitError, first_line, visit
+from scanner.crawl.visit import BrowserGone, VisitError, visit
 from scanner.models import CrawlError, Site
 from scanner.url_templates import split_url
 
@@ -106,8 +107,9 @@ async def _until_stopped(crawl: Coroutine[Any, Any, None]) -> bool:
 
 
 def _browser_died(url: str, error: str) -> str:
+    why = f" ({first_line(error)})" if error else ""
     return (
-        f"{url}: the browser died while loading it ({first_line(error)}); it was restarted "
+        f"{url}: the browser died while loading it{why}; it was restarted "
         f"(at most {MAX_RESTARTS} times a crawl). If it keeps dying, lower --concurrency or "
         "free some memory."
     )
@@ -193,7 +195,9 @@ class Crawler:
             listed, state.sitemap_pages = sitemaps.in_scope, sitemaps.listed
             state.cuts += sitemaps.cuts
         level, candidates = 0, list(starts)
-        while candidates:
+        # a resumed crawl walks again through the levels it already recorded, to their links
+        deepest = max((page.depth for page in state.pages.values()), default=-1)
+        while candidates or level <= deepest:
             # never for hosts out of scope
             await self.robots.learn(fetcher, [url for url in candidates if self.scope.on_site(url)])
             chosen = state.choose(candidates, level, self.scope, self.robots, options)
@@ -202,7 +206,7 @@ class Crawler:
                 await asyncio.gather(*(self._load(url, level, finished) for url in chosen))
             finally:  # pages finished before an interruption are kept, in a fixed order
                 pages = [
-                    state.record(url, finished[url], self.scope)
+                    state.record(url, finished[url], self.scope, self.robots)
                     for url in chosen
                     if url in finished
                 ]
@@ -235,7 +239,7 @@ class Crawler:
                 except VisitError as error:
                     result = CrawlError(url=url, error=error.message)
                     break
-                except Error as error:  # the browser died
+                except (BrowserGone, Error) as error:  # the browser died
                     result = CrawlError(url=url, error=_browser_died(url, str(error)))
                     if attempt or not await self._restart_browser(browser):
                         break

@@ -76,9 +76,6 @@ class CrawlState:
                     self.skipped.setdefault(url, reason)
                 continue
             self.found.add(url)
-            if not robots.allows(url):
-                self._disallowed(url, level)
-                continue
             kind = template(url)
             sample = options.sample_per_template
             if level > 0 and sample and self.sampled[kind] >= sample:
@@ -86,6 +83,11 @@ class CrawlState:
                 continue
             if level > 0 and len(self.attempted) + len(chosen) >= options.max_pages:
                 self.skipped.setdefault(url, BEYOND_BUDGET)  # never a page the user named
+                continue
+            # last: robots.txt rules can be slow to match (a huge file of wildcards), so only
+            # the addresses that would be loaded are asked about
+            if not robots.allows(url):
+                self._disallowed(url, level)
                 continue
             chosen.append(url)
             self.sampled[kind] += 1
@@ -115,8 +117,12 @@ class CrawlState:
             for link in page.links
         }
 
-    def record(self, url: str, result: Recorded | CrawlError, scope: Scope) -> Page | None:
-        """Keep a visit's page (or its error); the page when its links are worth following."""
+    def record(
+        self, url: str, result: Recorded | CrawlError, scope: Scope, robots: Robots
+    ) -> Page | None:
+        """Keep a visit's page (or its error); the page when its links are worth following. A
+        page that redirected (or navigated itself) off the site or to an address robots.txt
+        disallows is not kept."""
         if isinstance(result, CrawlError):
             self.errors.append(result)
             return None
@@ -125,6 +131,14 @@ class CrawlState:
             self.errors.append(
                 CrawlError(
                     url=url, error=f"{url} redirects off the site, to {page.url}; not followed."
+                )
+            )
+            return None
+        if page.url != url and not robots.allows(page.url):
+            self.errors.append(
+                CrawlError(
+                    url=url,
+                    error=f"{url} leads to {page.url}, which robots.txt disallows; not recorded.",
                 )
             )
             return None

@@ -22,6 +22,23 @@ from scanner.crawl.inventory import (
 from scanner.crawl.scope import Scope
 
 BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
+# Pages open no windows: window.open opens nothing, and links and forms aimed at another window
+# do not follow (the consent click is the only click the crawl makes). The popup blocker and
+# closing what still opens are the layers behind this one.
+NO_POPUPS = """
+window.open = function open() { return null; };
+const aimedAway = (target) => target && !["_self", "_top", "_parent"].includes(target);
+addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("a[target], area[target]");
+  if (link && aimedAway(link.target)) event.preventDefault();
+}, true);
+addEventListener("submit", (event) => {
+  if (aimedAway(event.target.target)) event.preventDefault();
+}, true);
+HTMLFormElement.prototype.submit = new Proxy(HTMLFormElement.prototype.submit, {
+  apply(submit, form, args) { if (!aimedAway(form.target)) return submit.apply(form, args); },
+});
+"""
 POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
 
 
@@ -78,6 +95,28 @@ class Tabs:
             await page.close()
 
 
+def _in_a_popup(request: Request, tabs: Tabs) -> bool:
+    """A popup's page (a tab the crawl did not open) runs nothing: no script, no worker, no
+    beacon as it closes."""
+    if not request.is_navigation_request():
+        return False
+    try:
+        return request.frame.page not in tabs.open
+    except Error:
+        return False
+
+
+def _leaves_the_site(request: Request, scope: Scope) -> bool:
+    """A tab navigating itself to another site (a script redirect): answered before anything
+    is asked of that site, so the page is read where it was."""
+    if not request.is_navigation_request() or scope.on_site(request.url):
+        return False
+    try:
+        return request.frame.parent_frame is None
+    except Error:
+        return False
+
+
 async def guard_requests(
     context: BrowserContext, scope: Scope, block_third_party: bool, tabs: Tabs
 ) -> None:
@@ -89,8 +128,12 @@ async def guard_requests(
         try:
             if is_hit(request.url):
                 await route.abort("blockedbyclient")
+            elif _in_a_popup(request, tabs):
+                await route.fulfill(status=204)  # a popup loads nothing: it is about to close
             elif request.resource_type in BLOCKED_RESOURCES and not request.is_navigation_request():
                 await route.abort()
+            elif _leaves_the_site(request, scope):
+                await route.fulfill(status=204)  # No Content: the tab stays where it is
             elif block_third_party and not scope.on_site(request.url):
                 await route.abort("blockedbyclient")
             else:
@@ -115,4 +158,5 @@ async def guard_requests(
 
     await context.route("**/*", decide)
     await context.route_web_socket(is_hit, refuse_socket)
+    await context.add_init_script(NO_POPUPS)
     context.on("page", close_popup)

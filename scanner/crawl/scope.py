@@ -69,6 +69,7 @@ def normalise(url: str) -> str:
     parts = split_url(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     try:
         port = parts.port
     except ValueError:

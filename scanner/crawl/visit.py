@@ -5,23 +5,25 @@ driven by one `VisitOptions`."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
-from playwright.async_api import BrowserContext, Error, Page, Response
+from playwright.async_api import Browser, BrowserContext, Error, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
-from pydantic import ValidationError
 
-from scanner.crawl.collector import (
-    Collected,
-    Recorded,
-    Visit,
-    collector_source,
-    datalayer_source,
-    page_record,
-)
-from scanner.crawl.consent import dismiss_consent
+from scanner.crawl.collector import Collected, Recorded, Visit, datalayer_source, page_record
+from scanner.crawl.consent import CONSENT_TIMEOUT_S, dismiss_consent
 from scanner.crawl.network import Tabs
+from scanner.crawl.read import (
+    READ_BUDGET_S,
+    Unreadable,
+    first_line,
+    read_settled,
+    read_without_scripts,
+    run_until,
+)
 from scanner.crawl.scope import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
@@ -61,8 +63,10 @@ class VisitOptions:
     consent: str = "accept"  # accept, reject or none: what to click on a consent banner
 
     def deadline_s(self) -> float:
-        """The most a whole attempt may take: scripts can keep a page from ever answering."""
-        return self.timeout_ms / 1000 + LOAD_GRACE_MS / 1000 + QUIET_LIMIT_MS / 1000 + 10
+        """The most a whole attempt may take: scripts can keep a page from ever answering, and
+        each step is bounded (a read given up falls back to the HTML without scripts)."""
+        waits = LOAD_GRACE_MS / 1000 + CONSENT_TIMEOUT_S + QUIET_LIMIT_MS / 1000
+        return self.timeout_ms / 1000 + waits + READ_BUDGET_S
 
 
 class VisitError(Exception):
@@ -74,30 +78,59 @@ class VisitError(Exception):
         self.transient = transient
 
 
+class BrowserGone(Exception):
+    """The browser died (crashed, killed, out of memory) while the page was loading."""
+
+
 async def visit(
     context: BrowserContext, url: str, depth: int, options: VisitOptions, tabs: Tabs
 ) -> Recorded:
-    """Record `url`, tried again after 0.5 s, 1 s... when the error is transient."""
+    """Record `url`, tried again after 0.5 s, 1 s... when the error is transient; BrowserGone
+    when the browser died under it (the crawl restarts the browser)."""
+    browser = context.browser
+    assert browser is not None  # the crawl's contexts belong to the browser it launched
     attempt = 0
     while True:
         try:
-            return await asyncio.wait_for(
-                _attempt(context, url, depth, options, tabs), options.deadline_s()
+            return await _until_deadline(
+                _attempt(context, url, depth, options, tabs), options.deadline_s(), browser
             )
         except asyncio.TimeoutError:
             raise VisitError(
                 f"{url} stopped responding (after {options.deadline_s():.0f} s)."
             ) from None
         except VisitError as error:
+            if not browser.is_connected():
+                raise BrowserGone() from None
             if not error.transient or attempt == options.retries:
                 raise
         except Error as error:
-            if context.browser is None or not context.browser.is_connected():
-                raise  # the browser died: the crawl restarts it
+            if not browser.is_connected():
+                raise BrowserGone() from None
             if attempt == options.retries:  # the tab crashed, or the page broke a step
                 raise VisitError(f"{url}: the tab failed ({first_line(str(error))}).") from None
         await asyncio.sleep(0.5 * 2**attempt)
         attempt += 1
+
+
+async def _until_deadline(
+    attempt: Coroutine[Any, Any, Recorded], deadline_s: float, browser: Browser
+) -> Recorded:
+    """The attempt's record, or TimeoutError past the deadline, or BrowserGone as soon as the
+    browser disconnects (calls to a dead browser may never answer)."""
+    gone = asyncio.Event()
+
+    def disconnected(_: Browser) -> None:
+        gone.set()
+
+    browser.on("disconnected", disconnected)
+    try:
+        recorded = await run_until(attempt, gone, deadline_s)
+    finally:
+        browser.remove_listener("disconnected", disconnected)
+    if recorded is None:
+        raise BrowserGone()
+    return recorded
 
 
 async def _attempt(
@@ -111,8 +144,13 @@ async def _attempt(
         await _wait_for_load(page)
         clicked = await dismiss_consent(page, options.consent)
         await _wait_for_quiet_dom(page)
-        collected = await _collect(page, url)
-        datalayer = await _datalayer(page)
+        try:
+            collected = await read_settled(page, _settle)
+            datalayer = await _datalayer(page)
+        except Unreadable as problem:  # its scripts will not let it be read: read its HTML
+            target = page.url if page.url.startswith(("http://", "https://")) else url
+            collected = await _read_unscripted(context, target, problem.message)
+            datalayer = []
         recorded = page_record(
             collected,
             Visit(
@@ -195,43 +233,21 @@ async def _wait_for_quiet_dom(page: Page) -> None:
         )
 
 
-async def _collect(page: Page, url: str) -> Collected:
-    """Run the collector in an isolated world of the page (Chromium's, over CDP): it shares the
-    page's DOM but has its own built-ins, so a page that replaced Array.from or String.trim (old
-    libraries do) cannot break it. Validate what it returns."""
+async def _settle(page: Page) -> None:
+    """After a page navigated on its own: the new page loaded and quiet."""
+    await _wait_for_load(page)
+    await _wait_for_quiet_dom(page)
+
+
+async def _read_unscripted(context: BrowserContext, url: str, problem: str) -> Collected:
     try:
-        cdp = await page.context.new_cdp_session(page)
-        try:
-            tree = await cdp.send("Page.getFrameTree")
-            world = await cdp.send(
-                "Page.createIsolatedWorld",
-                {"frameId": tree["frameTree"]["frame"]["id"], "worldName": "scanner-collector"},
-            )
-            answer = await cdp.send(
-                "Runtime.evaluate",
-                {
-                    "expression": f"({collector_source()})()",
-                    "contextId": world["executionContextId"],
-                    "returnByValue": True,
-                },
-            )
-        finally:
-            with suppress(Error):
-                await cdp.detach()
-    except Error as error:
-        raise VisitError(f"{url}: the page could not be read ({first_line(str(error))}).") from None
-    if "exceptionDetails" in answer:
-        details = answer["exceptionDetails"]
-        problem = details.get("exception", {}).get("description") or details.get("text", "")
-        raise VisitError(f"{url}: the page could not be read ({first_line(str(problem))}).")
-    try:
-        return Collected.model_validate(answer["result"].get("value"))
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
+        collected = await read_without_scripts(context, url)
+    except Unreadable as second:
         raise VisitError(
-            f"{url}: the page could not be read (its record, {where}: {problem['msg']})."
+            f"{url}: the page could not be read ({problem}; {second.message})."
         ) from None
+    note = f"read without its scripts ({problem})"
+    return collected.model_copy(update={"cuts": [*collected.cuts, note]})
 
 
 async def _datalayer(page: Page) -> list[str]:
@@ -251,7 +267,3 @@ def network_message(url: str, error: str) -> str:
         if code in error:
             return f"Could not load {url}: {meaning}."
     return f"Could not load {url}: {first_line(error)}."
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "unknown error"
