@@ -375,3 +375,20 @@ def test_robots_txt_is_asked_only_of_hosts_in_scope() -> None:
         routes["/"] = page(f"{other}/elsewhere")
         run(base + "/", depth=1)
         assert server.hits["/robots.txt"] == 1  # ours; localhost's is the same server: not asked
+
+
+def test_a_redirect_off_the_site_or_to_a_disallowed_page_is_refused_before_it_loads() -> None:
+    routes = {
+        "/": page("/away", "/to-private"),
+        "/to-private": Route(status=302, location="/private/page"),
+        "/private/page": page(),
+        "/robots.txt": Route("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
+    }
+    with serve(routes) as (base, server):
+        other_site = base.replace("127.0.0.1", "localhost")  # the same server, another site
+        routes["/away"] = Route(status=302, location=f"{other_site}/elsewhere")
+        site = run(base + "/", depth=1)
+    errors = {error.url.removeprefix(base): error.error for error in site.errors}
+    assert "redirects off the site" in errors["/away"]
+    assert "disallowed by robots.txt" in errors["/to-private"]
+    assert server.hits["/elsewhere"] == 0 and server.hits["/private/page"] == 0

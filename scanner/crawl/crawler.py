@@ -29,6 +29,7 @@ from scanner.crawl.robots import ROBOTS_AGENT, Robots
 from scanner.crawl.scope import Scope, check_url, normalise
 from scanner.crawl.sitemaps import sitemap_pages
 from scanner.crawl.visit import BrowserGone, VisitError, visit
+from scanner.errors import BrowserUnavailable
 from scanner.models import CrawlError, Site
 from scanner.url_templates import split_url
 
@@ -142,7 +143,13 @@ class Crawler:
     async def run(self, starts: list[str]) -> None:
         self.playwright = await async_playwright().start()
         try:
-            await self._start_browser()
+            try:
+                await self._start_browser()
+            except Error as error:
+                raise BrowserUnavailable(
+                    f"The browser closed as it started ({first_line(str(error))}). "
+                    "Try again; if it keeps failing, check the machine's memory."
+                ) from None
             await self._levels(self.fetcher, starts)
         finally:
             # After Ctrl-C the browser, or Playwright's driver, may be gone or never answer.
@@ -164,7 +171,9 @@ class Crawler:
         self.context = await self.browser.new_context(
             user_agent=user_agent, viewport={"width": 1280, "height": 900}, service_workers="block"
         )
-        await guard_requests(self.context, self.scope, self.options.block_third_party, self.tabs)
+        await guard_requests(
+            self.context, self.scope, self.options.block_third_party, self.tabs, self._why_not_load
+        )
         self.fetcher = Fetcher(user_agent, self._may_fetch)
 
     async def _restart_browser(self, dead: Browser) -> bool:
@@ -176,10 +185,23 @@ class Crawler:
             if self.restarts == MAX_RESTARTS:
                 return False
             self.restarts += 1
-            with suppress(Error):
-                await dead.close()
-            await self._start_browser()
+            with suppress(Error, asyncio.TimeoutError):
+                await asyncio.wait_for(dead.close(), CLOSE_TIMEOUT_S)
+            try:
+                await self._start_browser()
+            except (Error, BrowserUnavailable):
+                return False
             return True
+
+    def _why_not_load(self, url: str) -> str:
+        """Why a tab may not go to `url` (a redirect, a script navigation), '' when it may."""
+        if not self.scope.on_site(url):
+            return "another site"
+        if is_hit(url):
+            return "an analytics endpoint"
+        if not self.robots.allows(url):
+            return "disallowed by robots.txt"
+        return ""
 
     def _may_fetch(self, url: str) -> bool:
         """What Python may fetch (robots.txt, sitemaps, and where they redirect): the site's

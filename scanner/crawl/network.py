@@ -7,6 +7,7 @@ other sites are blocked on request."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from scanner.crawl.inventory import (
     hit_label,
     is_hit,
 )
+from scanner.crawl.redirects import Refused, follow_checked
 from scanner.crawl.scope import Scope
 
 BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
@@ -76,9 +78,19 @@ class Hits:
 
 @dataclass
 class Tabs:
-    """The tabs the crawl opened; any other page of the context is a popup, to be closed."""
+    """The tabs the crawl opened (any other page of the context is a popup, to be closed), and
+    where their navigations were redirected or refused."""
 
     open: set[Page] = field(default_factory=set)
+    redirects: dict[Page, list[str]] = field(default_factory=dict)
+    refused: dict[Page, Refused] = field(default_factory=dict)
+
+    def navigated(self, page: Page, outcome: list[str] | Refused) -> None:
+        if isinstance(outcome, Refused):
+            if outcome.redirected:
+                self.refused.setdefault(page, outcome)
+        elif outcome:
+            self.redirects[page] = outcome
 
     async def new(self, context: BrowserContext) -> tuple[Page, Hits]:
         """A new tab that refuses hits, and the record of those it tried to send."""
@@ -91,6 +103,8 @@ class Tabs:
 
     async def close(self, page: Page) -> None:
         self.open.discard(page)
+        self.redirects.pop(page, None)
+        self.refused.pop(page, None)
         with suppress(Error):
             await page.close()
 
@@ -106,10 +120,9 @@ def _in_a_popup(request: Request, tabs: Tabs) -> bool:
         return False
 
 
-def _leaves_the_site(request: Request, scope: Scope) -> bool:
-    """A tab navigating itself to another site (a script redirect): answered before anything
-    is asked of that site, so the page is read where it was."""
-    if not request.is_navigation_request() or scope.on_site(request.url):
+def _tab_navigation(request: Request) -> bool:
+    """A navigation of a tab's page itself (not of a frame in it)."""
+    if not request.is_navigation_request():
         return False
     try:
         return request.frame.parent_frame is None
@@ -118,10 +131,15 @@ def _leaves_the_site(request: Request, scope: Scope) -> bool:
 
 
 async def guard_requests(
-    context: BrowserContext, scope: Scope, block_third_party: bool, tabs: Tabs
+    context: BrowserContext,
+    scope: Scope,
+    block_third_party: bool,
+    tabs: Tabs,
+    may_load: Callable[[str], str],
 ) -> None:
     """Route every request and WebSocket of the context (its tabs and their popups) through the
-    crawl's filter, and close every popup a page opens."""
+    crawl's filter, check every navigation of a tab before it is made (`may_load` says why an
+    address may not be loaded, '' when it may), and close every popup a page opens."""
 
     async def decide(route: Route) -> None:
         request = route.request
@@ -132,8 +150,9 @@ async def guard_requests(
                 await route.fulfill(status=204)  # a popup loads nothing: it is about to close
             elif request.resource_type in BLOCKED_RESOURCES and not request.is_navigation_request():
                 await route.abort()
-            elif _leaves_the_site(request, scope):
-                await route.fulfill(status=204)  # No Content: the tab stays where it is
+            elif _tab_navigation(request):
+                outcome = await follow_checked(route, may_load)
+                tabs.navigated(request.frame.page, outcome)
             elif block_third_party and not scope.on_site(request.url):
                 await route.abort("blockedbyclient")
             else:

@@ -24,6 +24,7 @@ from scanner.crawl.read import (
     read_without_scripts,
     run_until,
 )
+from scanner.crawl.redirects import Refused
 from scanner.crawl.scope import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
@@ -139,7 +140,11 @@ async def _attempt(
     """One attempt in a new tab, closed afterwards. Analytics hits are intercepted, never sent."""
     page, hits = await tabs.new(context)
     try:
-        response = await _navigate(page, url, options.timeout_ms)
+        try:
+            response = await _navigate(page, url, options.timeout_ms)
+        except VisitError:  # a redirect the crawl refused ends the navigation too
+            _check_refused(url, tabs.refused.get(page))
+            raise
         _check_answer(url, response)
         await _wait_for_load(page)
         clicked = await dismiss_consent(page, options.consent)
@@ -158,7 +163,8 @@ async def _attempt(
                 final_url=normalise(page.url),
                 status=response.status,
                 depth=depth,
-                redirects=_redirect_chain(response),
+                redirects=[normalise(hop) for hop in tabs.redirects.get(page, [])]
+                or _redirect_chain(response),
                 consent=f"{options.consent}: {clicked}" if clicked else "",
                 blocked_hits=hits.labels,
                 hit_events=hits.events,
@@ -188,6 +194,15 @@ async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
     if response is None:
         raise VisitError(f"{url} gave no response.")
     return response
+
+
+def _check_refused(url: str, refused: Refused | None) -> None:
+    """A redirect the crawl did not follow (checked before the browser made it)."""
+    if refused is None:
+        return
+    if refused.why == "another site":
+        raise VisitError(f"{url} redirects off the site, to {refused.target}; not followed.")
+    raise VisitError(f"{url} redirects to {refused.target} ({refused.why}); not followed.")
 
 
 def _check_answer(url: str, response: Response) -> None:
