@@ -41,7 +41,8 @@ HTMLFormElement.prototype.submit = new Proxy(HTMLFormElement.prototype.submit, {
   apply(submit, form, args) { if (!aimedAway(form.target)) return submit.apply(form, args); },
 });
 """
-POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
+POPUP_GRACE_S = 2.0
+CLOSE_TAB_S = 3.0  # a tab the crawl opens is registered well within this
 
 
 def resolver_rules() -> str:
@@ -102,11 +103,19 @@ class Tabs:
         return page, hits
 
     async def close(self, page: Page) -> None:
+        """Close a tab, within CLOSE_TAB_S; one that will not close (a page reloading itself
+        without end) has its renderer crashed first."""
         self.open.discard(page)
         self.redirects.pop(page, None)
         self.refused.pop(page, None)
-        with suppress(Error):
-            await page.close()
+        with suppress(Error, asyncio.TimeoutError):
+            await asyncio.wait_for(page.close(), CLOSE_TAB_S)
+            return
+        with suppress(Error, asyncio.TimeoutError):
+            cdp = await asyncio.wait_for(page.context.new_cdp_session(page), CLOSE_TAB_S)
+            await asyncio.wait_for(cdp.send("Page.crash"), CLOSE_TAB_S)
+        with suppress(Error, asyncio.TimeoutError):
+            await asyncio.wait_for(page.close(), CLOSE_TAB_S)
 
 
 def _in_a_popup(request: Request, tabs: Tabs) -> bool:

@@ -20,8 +20,9 @@ SETTLE_TRIES = 2  # navigations followed after load (script redirects, meta refr
 UNSCRIPTED_LOAD_MS = 10_000
 NAVIGATED = ("Execution context was destroyed", "Cannot find context", "navigated", "detached")
 CANCEL_GRACE_S = 5.0  # for work given up to clean up (close its tab, detach its session)
-# The most reading may take: the tries, their settling, then the HTML without scripts.
-READ_BUDGET_S = (SETTLE_TRIES + 1) * (COLLECT_TIMEOUT_S + 7) + 3 * UNSCRIPTED_LOAD_MS / 1000
+SETTLED_BUDGET_S = 30.0  # for the reads of a page and its settling, all told
+UNSCRIPTED_BUDGET_S = 40.0  # for reading its HTML without scripts, all told
+READ_BUDGET_S = SETTLED_BUDGET_S + UNSCRIPTED_BUDGET_S  # the most reading a page may take
 T = TypeVar("T")
 
 
@@ -35,7 +36,15 @@ class Unreadable(Exception):
 
 async def read_settled(page: Page, settle: Any) -> Collected:
     """The collector's record of the page, after any navigation it made on its own has
-    landed (`settle` waits for the new page to load and go quiet)."""
+    landed (`settle` waits for the new page to load and go quiet); Unreadable past
+    SETTLED_BUDGET_S."""
+    try:
+        return await asyncio.wait_for(_read_settled(page, settle), SETTLED_BUDGET_S)
+    except asyncio.TimeoutError:
+        raise Unreadable(f"it never settled within {SETTLED_BUDGET_S:.0f} s") from None
+
+
+async def _read_settled(page: Page, settle: Any) -> Collected:
     for attempt in range(SETTLE_TRIES + 1):
         try:
             return await read(page)
@@ -138,7 +147,15 @@ async def _run_collector(page: Page) -> dict[str, Any]:
 
 async def read_without_scripts(context: BrowserContext, url: str) -> Collected:
     """The page's HTML, fetched again, read in a tab of its own that runs no script and loads
-    nothing but the document and its same-site stylesheets."""
+    nothing but the document and its same-site stylesheets; Unreadable past
+    UNSCRIPTED_BUDGET_S."""
+    try:
+        return await asyncio.wait_for(_read_without_scripts(context, url), UNSCRIPTED_BUDGET_S)
+    except asyncio.TimeoutError:
+        raise Unreadable(f"its HTML was not read within {UNSCRIPTED_BUDGET_S:.0f} s") from None
+
+
+async def _read_without_scripts(context: BrowserContext, url: str) -> Collected:
     try:
         response = await context.request.get(url, timeout=UNSCRIPTED_LOAD_MS, max_redirects=0)
         html = await response.body()

@@ -67,7 +67,7 @@ class VisitOptions:
         """The most a whole attempt may take: scripts can keep a page from ever answering, and
         each step is bounded (a read given up falls back to the HTML without scripts)."""
         waits = LOAD_GRACE_MS / 1000 + CONSENT_TIMEOUT_S + QUIET_LIMIT_MS / 1000
-        return self.timeout_ms / 1000 + waits + READ_BUDGET_S
+        return self.timeout_ms / 1000 + waits + READ_BUDGET_S + 5  # and closing the tab
 
 
 class VisitError(Exception):
