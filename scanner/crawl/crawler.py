@@ -193,20 +193,20 @@ class Crawler:
                 return False
             return True
 
-    def _why_not_load(self, url: str) -> str:
-        """Why a tab may not go to `url` (a redirect, a script navigation), '' when it may."""
+    def _why_not_contact(self, url: str) -> str:
+        """Why the crawl may not ask anything of `url` (robots.txt and sitemaps included), ''
+        when it may: only the site's own addresses, never an analytics endpoint."""
         if not self.scope.on_site(url):
             return "another site"
-        if is_hit(url):
-            return "an analytics endpoint"
-        if not self.robots.allows(url):
-            return "disallowed by robots.txt"
-        return ""
+        return "an analytics endpoint" if is_hit(url) else ""
+
+    def _why_not_load(self, url: str) -> str:
+        """Why a tab may not go to `url` (a redirect, a script navigation), '' when it may."""
+        why = self._why_not_contact(url)
+        return why or ("" if self.robots.allows(url) else "disallowed by robots.txt")
 
     def _may_fetch(self, url: str) -> bool:
-        """What Python may fetch (robots.txt, sitemaps, and where they redirect): the site's
-        own addresses, never an analytics endpoint."""
-        return self.scope.on_site(url) and not is_hit(url)
+        return not self._why_not_contact(url)
 
     async def _levels(self, fetcher: Fetcher, starts: list[str]) -> None:
         state, options = self.state, self.options
@@ -228,7 +228,7 @@ class Crawler:
                 await asyncio.gather(*(self._load(url, level, finished) for url in chosen))
             finally:  # pages finished before an interruption are kept, in a fixed order
                 pages = [
-                    state.record(url, finished[url], self.scope, self.robots)
+                    state.record(url, finished[url], self.scope)
                     for url in chosen
                     if url in finished
                 ]

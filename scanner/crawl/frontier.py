@@ -117,12 +117,10 @@ class CrawlState:
             for link in page.links
         }
 
-    def record(
-        self, url: str, result: Recorded | CrawlError, scope: Scope, robots: Robots
-    ) -> Page | None:
-        """Keep a visit's page (or its error); the page when its links are worth following. A
-        page that redirected (or navigated itself) off the site or to an address robots.txt
-        disallows is not kept."""
+    def record(self, url: str, result: Recorded | CrawlError, scope: Scope) -> Page | None:
+        """Keep a visit's page (or its error); the page when its links are worth following.
+        (Navigations off the site or to a disallowed page are refused before the browser makes
+        them; a page found off the site anyway is not kept.)"""
         if isinstance(result, CrawlError):
             self.errors.append(result)
             return None
@@ -131,14 +129,6 @@ class CrawlState:
             self.errors.append(
                 CrawlError(
                     url=url, error=f"{url} redirects off the site, to {page.url}; not followed."
-                )
-            )
-            return None
-        if page.url != url and not robots.allows(page.url):
-            self.errors.append(
-                CrawlError(
-                    url=url,
-                    error=f"{url} leads to {page.url}, which robots.txt disallows; not recorded.",
                 )
             )
             return None

@@ -1,8 +1,8 @@
 """What the browser may send. Analytics hits never leave: hosts that only collect do not even
 resolve (so workers, WebSockets, redirects and beacons sent as a tab closes are stopped too),
-and every request of the context, popups included, is checked against the collection endpoints
-and aborted, recorded for the page that sent it. Images, fonts and media are not downloaded;
-other sites are blocked on request."""
+each tab's renderer refuses collection paths, and every request of the context, popups
+included, is checked against the collection endpoints and aborted; each tab records what it
+tried to send. Images, fonts and media are not downloaded; other sites are blocked on request."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ HTMLFormElement.prototype.submit = new Proxy(HTMLFormElement.prototype.submit, {
   apply(submit, form, args) { if (!aimedAway(form.target)) return submit.apply(form, args); },
 });
 """
-POPUP_GRACE_S = 2.0
-CLOSE_TAB_S = 3.0  # a tab the crawl opens is registered well within this
+POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
+CLOSE_TAB_S = 3.0
 
 
 def resolver_rules() -> str:

@@ -38,10 +38,15 @@ async def read_settled(page: Page, settle: Any) -> Collected:
     """The collector's record of the page, after any navigation it made on its own has
     landed (`settle` waits for the new page to load and go quiet); Unreadable past
     SETTLED_BUDGET_S."""
+    return await _within(_read_settled(page, settle), SETTLED_BUDGET_S, "it never settled")
+
+
+async def _within(work: Coroutine[Any, Any, T], budget_s: float, what: str) -> T:
+    """The work's result, or Unreadable ("WHAT within N s") past its budget."""
     try:
-        return await asyncio.wait_for(_read_settled(page, settle), SETTLED_BUDGET_S)
+        return await asyncio.wait_for(work, budget_s)
     except asyncio.TimeoutError:
-        raise Unreadable(f"it never settled within {SETTLED_BUDGET_S:.0f} s") from None
+        raise Unreadable(f"{what} within {budget_s:.0f} s") from None
 
 
 async def _read_settled(page: Page, settle: Any) -> Collected:
@@ -149,10 +154,8 @@ async def read_without_scripts(context: BrowserContext, url: str) -> Collected:
     """The page's HTML, fetched again, read in a tab of its own that runs no script and loads
     nothing but the document and its same-site stylesheets; Unreadable past
     UNSCRIPTED_BUDGET_S."""
-    try:
-        return await asyncio.wait_for(_read_without_scripts(context, url), UNSCRIPTED_BUDGET_S)
-    except asyncio.TimeoutError:
-        raise Unreadable(f"its HTML was not read within {UNSCRIPTED_BUDGET_S:.0f} s") from None
+    reading = _read_without_scripts(context, url)
+    return await _within(reading, UNSCRIPTED_BUDGET_S, "its HTML was not read")
 
 
 async def _read_without_scripts(context: BrowserContext, url: str) -> Collected:

@@ -41,7 +41,7 @@ def code(value: object) -> Markup:
     """A code span: shown as written (Markdown and HTML are not read inside one), fenced with
     more backticks than the value holds in a row, on one line."""
     line = " ".join(BIDI_CONTROLS.sub("", str(value)).split())
-    fence = "`" * (max((len(run) for run in re.findall("`+", line)), default=0) + 1)
+    fence = "`" * (_longest_backtick_run(line) + 1)
     padded = f" {line} " if line.startswith("`") or line.endswith("`") else line
     return Markup(f"{fence}{padded}{fence}")
 
@@ -49,8 +49,12 @@ def code(value: object) -> Markup:
 def fenced(value: object, language: str = "") -> Markup:
     """A fenced code block whose fence no line of the value can close."""
     body = BIDI_CONTROLS.sub("", str(value))
-    fence = "`" * max(3, max((len(run) for run in re.findall("`+", body)), default=0) + 1)
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
     return Markup(f"{fence}{language}\n{body}\n{fence}")
+
+
+def _longest_backtick_run(value: str) -> int:
+    return max((len(run) for run in re.findall("`+", value)), default=0)
 
 
 def _finalize(value: object) -> object:
