@@ -1,0 +1,248 @@
+"""Near misses seen on real pages, each beside the real find it must not lose: the words and
+addresses that name a kind on one site and something else on another (a shop's "Tote Bag", a
+WebSphere shop's /webapp/wcs/stores/ addresses, Italian "Offerte", "Meal plans")."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.analysis.classify import classify_page
+from scanner.analysis.rules import RuleSet
+from scanner.models import Element, Frame, Page
+
+BASE = "https://shop.test"
+
+
+def control(text: str, href: str = "", tag: str = "a", **attrs: str) -> Element:
+    recorded = dict(attrs)
+    if tag == "a":
+        recorded.setdefault("href", href)
+    return Element(
+        tag=tag,
+        text=text,
+        href=(href if href.startswith(("http", "javascript:")) else BASE + href) if href else "",
+        attrs=recorded,
+        visible=True,
+        selector="#it",
+        snippet=f"<{tag}>{text}",
+    )
+
+
+def kinds_of(rules: RuleSet, element: Element, url: str = BASE + "/page") -> set[str]:
+    page = Page(url=url, requested_url=url, status=200, depth=1, title="Page", elements=[element])
+    return {f.kind for f in classify_page(page, rules) if f.selector == "#it"}
+
+
+def frame_kinds(rules: RuleSet, src: str) -> set[str]:
+    page = Page(
+        url=BASE + "/",
+        requested_url=BASE + "/",
+        status=200,
+        depth=0,
+        frames=[Frame(tag="script", src=src, selector="#it")],
+    )
+    return {f.kind for f in classify_page(page, rules)}
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Store locator", "/store-locator/landing.do"),
+        ("Nos magasins", "/fr/magasins"),
+        ("Filialen", "/store-finder"),
+        ("Tiendas", "/es/tiendas/"),
+        ("Stores", "/stores/"),
+        ("Contact", "/negozi.html"),
+    ],
+)
+def test_store_locator_links(rules: RuleSet, text: str, href: str) -> None:
+    assert "store_locator" in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        # WebSphere Commerce serves every page under /webapp/wcs/stores/servlet/
+        ("Bestsellers", "/webapp/wcs/stores/servlet/CategoryDisplay?storeId=10001"),
+        # a brand's shop window on a marketplace
+        ("Visita lo Store di Retevis", "/stores/Retevis/page/9C4B?ref_=ast_bln"),
+        ("Events", "/stores/events.aspx"),
+        ("Serviceleistungen", "/service/filialen"),
+        # the attribution link under every embedded map
+        ("OpenStreetMap", "https://www.openstreetmap.org/copyright"),
+    ],
+)
+def test_store_words_inside_other_addresses_are_no_store_locator(
+    rules: RuleSet, text: str, href: str
+) -> None:
+    assert "store_locator" not in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Pricing", "/features"),
+        ("Pricing info", "/help/"),
+        ("Plans & Pricing", "/join/"),
+        ("Prices", "/offer"),
+        ("See prices", "/offer"),
+        ("Siehe Preise", "/angebot"),
+        ("Preise ansehen", "/angebot"),
+        ("Nos tarifs", "/offre"),
+        ("Ver precios", "/oferta"),
+        ("Prezzi", "/listino"),
+        ("Bekijk prijzen", "/aanbod"),
+        ("Tarifas", "/oferta"),
+        ("Contests", "/de/preisgestaltung/"),
+    ],
+)
+def test_pricing_links(rules: RuleSet, text: str, href: str) -> None:
+    assert "pricing_link" in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Meal Plans", "/blog/nutrition/meal-plans"),
+        ("Cars, Trains and Planes", "/c-22-cars-trains-and-planes.aspx"),
+        ("Baisse de prix", "/jeux/produits-en-baisse.html"),
+        ("Bons plans", "/bons-plans/"),
+        ("Offres spéciales", "/promotions"),
+        ("Les offres d'emploi", "/emploi.htm"),
+        ("Local Gas Prices", "/local-gas-prices/"),
+        ("garantiert günstige Preise", "/kundenvorteile"),
+        ("Preços baixos", "/sapato-preco-baixo.php"),
+        ("Plans d'instruments", "/fr/15-plans-d-instruments"),
+    ],
+)
+def test_pricing_words_inside_longer_labels_are_no_pricing_link(
+    rules: RuleSet, text: str, href: str
+) -> None:
+    assert "pricing_link" not in kinds_of(rules, control(text, href))
+
+
+def test_a_pricing_link_to_a_place_on_its_own_page_is_an_anchor(rules: RuleSet) -> None:
+    url = BASE + "/pricing"
+    assert "pricing_link" not in kinds_of(rules, control("Pricing", url + "#plans"), url)
+    assert "pricing_link" in kinds_of(rules, control("Pricing", BASE + "/#pricing"), url)
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "kind", "found"),
+    [
+        ("Get a free quote", "/contact", "quote_request", True),
+        ("Vraag een offerte aan", "/contact", "quote_request", True),
+        ("Gratis offerte", "/contact", "quote_request", True),
+        ("Quote", "/quote/", "quote_request", True),
+        ("Offerte", "/gp/goldbox", "quote_request", False),  # Italian: deals
+        ("Outlet e offerte", "/outlet", "quote_request", False),
+        ("Livraison offerte dès 49 €", "/page/livraison.html", "quote_request", False),
+        ("HD", "/quote?stockTicker=HD", "quote_request", False),  # a stock quote
+    ],
+)
+def test_quote_requests(rules: RuleSet, text: str, href: str, kind: str, found: bool) -> None:
+    assert (kind in kinds_of(rules, control(text, href))) is found
+
+
+@pytest.mark.parametrize(
+    ("element", "found"),
+    [
+        (control("Add to Wishlist", "/wishlist/add/?product_id=3"), True),
+        (control("Merken", tag="button"), True),
+        (control("Favoritos", "javascript:void(0)"), True),
+        (control("Os meus Favoritos", tag="span"), False),  # the visitor's list
+        (control("My Wishlist", tag="button"), False),
+        (control("Page en favoris", "javascript:MiseEnFavoris('a', 'b')"), False),
+        (control("Ajouter aux favoris", "javascript:bookmarksite('Site', 'http://x')"), False),
+        (
+            control(
+                "Hand-picked favourites: for over 25 years we have chosen what you love",
+                "javascript:void(0)",
+            ),
+            False,
+        ),
+    ],
+)
+def test_wishlist_controls(rules: RuleSet, element: Element, found: bool) -> None:
+    assert ("add_to_wishlist" in kinds_of(rules, element)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("View Cart", "/shoppingcart.aspx"),
+        ("Cart (2)", "/c"),
+        ("Cart(2) Items", "/c"),
+        ("Basket £12.50", "/b"),
+        ("My bag", "/b"),
+        ("Zum Warenkorb", "/"),
+        ("Mon panier (2)", "/fr/commande"),
+        ("Mi cesta", "/c"),
+        ("Корзина", "/personal/"),
+    ],
+)
+def test_cart_links(rules: RuleSet, text: str, href: str) -> None:
+    kinds = kinds_of(rules, control(text, href))
+    assert "view_cart" in kinds and "begin_checkout" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Canvas Tote Bag & Messenger Bags", "/philosophy_shop/99"),
+        ("Mixed Bag", "/community/forums/mixed-bag/1"),
+        ("Bag Accessories", "/wholesale-bag-accessories/1.html"),
+        ("Pony Cart Harness", "javascript:;"),
+        ("Zen Cart", "https://www.zen-cart.com/"),
+        ("Cart Help", "/help.aspx"),
+        ("AmazonBasics Panier de transport pour petits animaux", "/dp/B07"),
+        ("CAT Travel Power Trolley Set", "/cat-travel-trolley-set"),
+        ("Sådan: to personer sendte røver bag tremmer", "/artikler/1"),
+        ("Buy", "/cart/?i[0]=123&q[0]=1"),
+    ],
+)
+def test_cart_words_in_product_names_are_no_cart_link(rules: RuleSet, text: str, href: str) -> None:
+    assert "view_cart" not in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Checkout", "/checkout/"),
+        ("Commander", "/fr/commande"),
+        ("Zur Kasse", "/kasse"),
+        ("Kasse", "/k"),
+        ("View cart & checkout", "/checkout/cart/"),
+    ],
+)
+def test_checkout_controls(rules: RuleSet, text: str, href: str) -> None:
+    assert "begin_checkout" in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Complete Commander", "/pages/completecommander/"),  # a card-game format
+        ("Block Commander!", "/article/31_Block-Commander.html"),
+        ("Infos zur Kasse und Zahlung", "/infocenter/section/kasse-info"),
+    ],
+)
+def test_checkout_words_in_other_labels(rules: RuleSet, text: str, href: str) -> None:
+    assert "begin_checkout" not in kinds_of(rules, control(text, href))
+
+
+def test_add_several_to_cart_is_an_add_to_cart(rules: RuleSet) -> None:
+    assert "add_to_cart" in kinds_of(rules, control("Add both to cart", tag="button"))
+    assert "add_to_cart" in kinds_of(rules, control("Add selected items to cart", tag="button"))
+
+
+@pytest.mark.parametrize(
+    ("src", "found"),
+    [
+        ("https://static.zdassets.com/ekr/snippet.js?key=abc", True),
+        ("https://embed.tawk.to/5f00/default", True),
+        ("https://p13.zdassets.com/hc/assets/jquery-1.js", False),  # a help centre's theme
+    ],
+)
+def test_chat_scripts(rules: RuleSet, src: str, found: bool) -> None:
+    assert ("chat_widget" in frame_kinds(rules, src)) is found
