@@ -275,3 +275,12 @@ def test_analyze_uses_the_rules_directory_recorded_by_the_scan(tmp_path: Path) -
     result = invoke("analyze", str(tmp_path / "site.json"), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "fashion/size_guide" in (tmp_path / "out" / "findings.json").read_text()
+
+
+def test_a_bad_detection_cue_names_the_file_and_the_cue(rules_copy: Path) -> None:
+    path = rules_copy / "local.yaml"
+    text = path.read_text()
+    assert "      match:\n        any:\n          - src: '@appointment_platform'" in text
+    path.write_text(text.replace("- src: '@appointment_platform'", "- colour: 'red'", 1))
+    message = load_error(rules_copy)
+    assert "local.yaml" in message and "detect cue #1" in message and "colour" in message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -142,9 +142,25 @@ class FieldType:
         return any(self.pattern.search(text) for text in descriptors if text)
 
 
+CueTarget = Literal["element", "frame"]
+
+
+class CueSpec(Spec):
+    """A control or embed that says what the business is without being a kind of its own: a
+    link to a salon's booking platform, a call to action for a sales call."""
+
+    name: str = Field(description="What the cue is, in words (shown as evidence).")
+    weight: float = Field(ge=0)
+    targets: list[CueTarget] = Field(
+        default_factory=lambda: list[CueTarget](["element"]), min_length=1
+    )
+    match: dict[str, Any]
+
+
 class DetectSpec(Spec):
     kinds: dict[Kind, float] = Field(default_factory=dict)
     jsonld: dict[str, float] = Field(default_factory=dict)
+    cues: list[CueSpec] = Field(default_factory=list)
 
 
 class PackSpec(Spec):
@@ -172,6 +188,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A compiled detection cue of a business type."""
+
+    name: str
+    weight: float
+    checks: tuple[tuple[str, Check], ...]  # (target, check): controls and embeds
+
+
+@dataclass(frozen=True)
 class KindPlan:
     """Complete planning settings of one kind for one business type."""
 
@@ -196,6 +221,7 @@ class RuleSet:
     packs: tuple[Pack, ...]
     rules: tuple[Rule, ...]
     field_types: tuple[FieldType, ...]
+    cues: dict[str, tuple[Cue, ...]] = field(default_factory=dict)
 
     def business_types(self) -> dict[str, PackSpec]:
         return {p.spec.business_type: p.spec for p in self.packs if p.spec.business_type}
@@ -279,7 +305,34 @@ def load_rules(*directories: Path) -> RuleSet:
                     where_file,
                 )
             )
-    return RuleSet(packs=packs, rules=tuple(rules), field_types=_field_types(packs[0]))
+    return RuleSet(
+        packs=packs,
+        rules=tuple(rules),
+        field_types=_field_types(packs[0]),
+        cues=_cues(packs, lexicon),
+    )
+
+
+def _cues(packs: tuple[Pack, ...], lexicon: dict[str, list[str]]) -> dict[str, tuple[Cue, ...]]:
+    """The detection cues of each business type, compiled like rules (visible controls only)."""
+    out: dict[str, tuple[Cue, ...]] = {}
+    for pack in packs:
+        if pack.spec.business_type is None:
+            continue
+        cues = []
+        for number, spec in enumerate(pack.spec.detect.cues, 1):
+            checks = []
+            for target in dict.fromkeys(spec.targets):
+                match = spec.match
+                if target == "element" and "visible" not in match:
+                    match = {"visible": True, **match}
+                try:
+                    checks.append((target, Compiler(lexicon, target).block(match, "match")))
+                except RuleSyntaxError as error:
+                    raise BadInput(f"{pack.path}: detect cue #{number}: field {error}") from None
+            cues.append(Cue(spec.name, spec.weight, tuple(checks)))
+        out[pack.spec.business_type] = tuple(cues)
+    return out
 
 
 def _read_pack(path: Path) -> PackSpec:
