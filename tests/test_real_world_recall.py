@@ -1,0 +1,121 @@
+"""Forms real sites label as mailing-list sign-ups that the rules missed: the word in other
+languages, a list named in the form's address or class, a field nobody labelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.analysis.classify import classify_page
+from scanner.analysis.rules import RuleSet
+from scanner.models import Form, FormField, Page
+
+BASE = "https://site.test"
+
+
+def text_field(name: str, label: str = "", type_: str = "text") -> FormField:
+    return FormField(
+        tag="textarea" if type_ == "textarea" else "input", type=type_, name=name, label=label
+    )
+
+
+def form_kinds(rules: RuleSet, form: Form) -> set[str]:
+    page = Page(url=BASE + "/", requested_url=BASE + "/", status=200, depth=0, forms=[form])
+    return {f.kind for f in classify_page(page, rules) if f.target == "form"}
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        # Russian "subscribe", the form posting to the page it is on
+        Form(
+            selector="#subscription",
+            id="subscription",
+            action=BASE + "/order_status/",
+            fields=[text_field("email", "Email")],
+            submit_text="Подписаться",
+        ),
+        Form(
+            selector="#nl",
+            action=BASE + "/",
+            fields=[text_field("mail", "E-mail")],
+            submit_text="Zapisz się do newslettera",
+        ),
+        Form(
+            selector="#nl",
+            action=BASE + "/",
+            fields=[text_field("epost", "", "email")],
+            submit_text="Prenumerera",
+        ),
+        # a brand's sign-up with names, birthday and post code
+        Form(
+            selector="#k",
+            heading="Sign up for Acme Coffee emails",
+            fields=[
+                text_field("first_name", "First Name"),
+                text_field("email", "Email Address"),
+                text_field("zip", "Zip Code"),
+                FormField(tag="input", type="checkbox", name="terms"),
+            ],
+            submit_text="Sign up",
+        ),
+        Form(
+            selector="form.EmailSignUpForm",
+            classes="address EmailSignUpForm",
+            action=BASE + "/Account-EmailSignup",
+            fields=[text_field("firstname", "First Name"), text_field("email")],
+            submit_text="Submit",
+        ),
+        # the one field nobody labelled, in a form that posts to the list
+        Form(
+            selector="#form1",
+            action=BASE + "/newsletter.asp",
+            fields=[text_field("inputnews")],
+            submit_text="Iscriviti ora",
+        ),
+        Form(
+            selector="form",
+            action=BASE + "/newsletters_inscription.php",
+            fields=[text_field("sendto"), text_field("lastname")],
+        ),
+    ],
+)
+def test_mailing_list_sign_ups(rules: RuleSet, form: Form) -> None:
+    assert form_kinds(rules, form) == {"newsletter_form"}
+
+
+@pytest.mark.parametrize(
+    ("form", "kind"),
+    [
+        # a message makes it a contact form, whatever the button says
+        (
+            Form(
+                selector="#c",
+                action=BASE + "/newsletter.php",
+                fields=[text_field("email", "Email"), text_field("msg", "Message", "textarea")],
+                submit_text="Подписаться",
+            ),
+            "contact_form",
+        ),
+        # a password makes it an account
+        (
+            Form(
+                selector="#s",
+                action=BASE + "/subscribe",
+                fields=[
+                    text_field("email", "Email"),
+                    text_field("pass", "Password", "password"),
+                    text_field("pass2", "Confirm password", "password"),
+                ],
+                submit_text="Subscribe",
+            ),
+            "signup_form",
+        ),
+        # an unlabelled field that posts to a search
+        (
+            Form(selector="#q", action=BASE + "/search", fields=[text_field("inputnews")]),
+            "search_form",
+        ),
+    ],
+)
+def test_near_misses_of_mailing_list_sign_ups(rules: RuleSet, form: Form, kind: str) -> None:
+    assert form_kinds(rules, form) == {kind}
