@@ -7,7 +7,7 @@ import pytest
 
 from scanner.analysis.classify import classify_page
 from scanner.analysis.rules import RuleSet
-from scanner.models import Form, FormField, Page
+from scanner.models import Element, Form, FormField, Page
 
 BASE = "https://site.test"
 
@@ -119,3 +119,44 @@ def test_mailing_list_sign_ups(rules: RuleSet, form: Form) -> None:
 )
 def test_near_misses_of_mailing_list_sign_ups(rules: RuleSet, form: Form, kind: str) -> None:
     assert form_kinds(rules, form) == {kind}
+
+
+def buy_buttons(count: int, text: str = "장바구니") -> list[Element]:
+    return [
+        Element(
+            tag="button",
+            text=text,
+            attrs={"type": "button"},
+            visible=True,
+            selector=f"#buy-{n}",
+            snippet=f"<button>{text}",
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "product"),
+    [
+        # the buy bar repeated at the top and the bottom of a deal page: four buttons, one product
+        ("/deal/4548094738", "장바구니", True),
+        ("/goods/8812", "加入購物車", True),
+        ("/itm/strong-harness/1234", "Add to cart", True),
+        ("/index.php?main_page=product_info&products_id=385", "Add to Cart", True),
+        ("/catalog.php?pid=77", "In den Warenkorb", True),
+        # a listing of four products without an address that says product
+        ("/catalog/bags/", "Dodaj do koszyka", False),
+        ("/deals?page=2", "Add to cart", False),
+        ("/index.php?main_page=index&cPath=3", "Add to Cart", False),
+    ],
+)
+def test_product_addresses_with_several_buy_buttons(
+    rules: RuleSet, path: str, text: str, product: bool
+) -> None:
+    url = BASE + path
+    page = Page(
+        url=url, requested_url=url, status=200, depth=1, title="T", elements=buy_buttons(4, text)
+    )
+    kinds = {f.kind for f in classify_page(page, rules)}
+    assert "add_to_cart" in kinds
+    assert ("product_page" in kinds) is product
