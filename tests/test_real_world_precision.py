@@ -246,3 +246,24 @@ def test_add_several_to_cart_is_an_add_to_cart(rules: RuleSet) -> None:
 )
 def test_chat_scripts(rules: RuleSet, src: str, found: bool) -> None:
     assert ("chat_widget" in frame_kinds(rules, src)) is found
+
+
+@pytest.mark.parametrize(
+    ("written", "resolved", "anchor"),
+    [
+        # a <base href> makes '#plans' resolve to the home page: still a place on this page
+        ("#plans", BASE + "/#plans", True),
+        ("/pricing#plans", BASE + "/pricing#plans", True),
+        ("/#pricing", BASE + "/#pricing", False),  # the home page's pricing section
+        ("#/pricing", BASE + "/pricing#/pricing", False),  # a single-page app's route
+        ("/pricing", BASE + "/pricing", False),
+    ],
+)
+def test_links_written_as_a_fragment_are_in_page_anchors(
+    rules: RuleSet, written: str, resolved: str, anchor: bool
+) -> None:
+    url = BASE + "/pricing"
+    element = control("Pricing", resolved).model_copy(update={"attrs": {"href": written}})
+    page = Page(url=url, requested_url=url, status=200, depth=1, title="Plans", elements=[element])
+    found = {f.kind for f in classify_page(page, rules) if f.selector == "#it"}
+    assert ("pricing_link" not in found) is anchor

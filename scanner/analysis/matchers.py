@@ -200,8 +200,11 @@ class Compiler:
             raise RuleSyntaxError(f"{where}: expects true or false")
 
         def check(subject: Subject) -> list[str] | None:
-            href = subject.element.href if subject.element else ""
-            anchor = _in_page_anchor(href, subject.page.url)
+            element = subject.element
+            href = element.href if element else ""
+            written = element.attrs.get("href", "") if element else ""
+            page = subject.page
+            anchor = _in_page_anchor(href, page.url, page.requested_url, written)
             if anchor != value:
                 return None
             return [f"in-page anchor {href}"] if anchor else []
@@ -428,12 +431,21 @@ def _subject_form(subject: Subject) -> Form:
     return subject.form or Form(selector="")
 
 
-def _in_page_anchor(href: str, page: str) -> bool:
-    """A link to a fragment of the page it is on (not '#' alone, not a #/route)."""
+def _in_page_anchor(href: str, page: str, requested: str = "", written: str = "") -> bool:
+    """A link to a fragment of the page it is on (not '#' alone, not a #/route): written as
+    '#pricing', or resolving to the page's address, as recorded (without tracking parameters,
+    query sorted) or as requested."""
+    if written.startswith("#"):
+        return _fragment(written)
     base, _, fragment = href.partition("#")
-    if not fragment or fragment.startswith(("/", "!/")):
+    if not _fragment("#" + fragment):
         return False
-    return base == page.partition("#")[0]
+    return base in {address.partition("#")[0] for address in (page, requested) if address}
+
+
+def _fragment(written: str) -> bool:
+    fragment = written[1:]
+    return bool(fragment) and not fragment.startswith(("/", "!/"))
 
 
 def _host(url: str) -> str:
