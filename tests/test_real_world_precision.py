@@ -267,3 +267,42 @@ def test_links_written_as_a_fragment_are_in_page_anchors(
     page = Page(url=url, requested_url=url, status=200, depth=1, title="Plans", elements=[element])
     found = {f.kind for f in classify_page(page, rules) if f.selector == "#it"}
     assert ("pricing_link" not in found) is anchor
+
+
+@pytest.mark.parametrize(
+    ("element", "found"),
+    [
+        (control("Live Chat", "https://livechat.boldchat.com/aid/1/bc.chat"), True),
+        (control("Chatten", "javascript:void(0)"), True),
+        (control("", "javascript:void(0)", **{"class": "livechatlink"}), True),
+        (control("Discuter", tag="button"), True),
+        # a page about chat, or a community's chat room, is no chat widget
+        (control("LiveChat", "https://www.livechat.com/"), False),
+        (control("Chat", "/chat.html"), False),
+        (control("Salles de discussions/Chat rooms", "/chat/index.php"), False),
+        (control("Chat etiquette for teams", "/blog/chat-etiquette"), False),
+    ],
+)
+def test_chat_launchers(rules: RuleSet, element: Element, found: bool) -> None:
+    assert ("chat_widget" in kinds_of(rules, element)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "found"),
+    [
+        ("Start your free trial", "/signup", True),
+        ("Kostenlos testen", "/registrieren", True),
+        ("Essai gratuit", "/inscription", True),
+        ("Prueba gratis", "/registro", True),
+        ("Features", "/de/testen/", True),
+        ("Try", "/try", True),
+        ("Turkish Lira - TRY", "/directory/currency/switch/uenc/aHR0/TRY", False),
+        (
+            "Premium Trading Program, Three Month Free Trial For The Holidays.",
+            "/forum/post/premium-trading-program",
+            False,
+        ),
+    ],
+)
+def test_free_trial_calls_to_action(rules: RuleSet, text: str, href: str, found: bool) -> None:
+    assert ("free_trial" in kinds_of(rules, control(text, href))) is found
