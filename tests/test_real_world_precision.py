@@ -306,3 +306,24 @@ def test_chat_launchers(rules: RuleSet, element: Element, found: bool) -> None:
 )
 def test_free_trial_calls_to_action(rules: RuleSet, text: str, href: str, found: bool) -> None:
     assert ("free_trial" in kinds_of(rules, control(text, href))) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "found"),
+    [
+        ("Book a demo", "/demo", True),
+        ("Request a free demo", "/contact", True),
+        ("Demo anfordern", "/kontakt", True),
+        ("Demander une démo", "/contact", True),
+        ("Solicitar demo", "/contacto", True),
+        ("Get started", "/request-demo", True),
+        # a theme's live preview, a video, a sandbox: a demo to look at
+        ("Live Demo", "https://themes.test/preview/aurora", False),
+        ("View demo", "/demo", False),
+        ("Watch the demo video", "/videos/tour", False),
+        ("Voir la démo", "/demo", False),
+        ("Demo site", "/demo", False),
+    ],
+)
+def test_demo_requests(rules: RuleSet, text: str, href: str, found: bool) -> None:
+    assert ("demo_request" in kinds_of(rules, control(text, href))) is found
