@@ -138,6 +138,8 @@ def test_a_pricing_link_to_a_place_on_its_own_page_is_an_anchor(rules: RuleSet) 
         ("Outlet e offerte", "/outlet", "quote_request", False),
         ("Livraison offerte dès 49 €", "/page/livraison.html", "quote_request", False),
         ("HD", "/quote?stockTicker=HD", "quote_request", False),  # a stock quote
+        ("Offerte aanvragen", "/nl/offerte-aanvragen", "quote_request", True),
+        ("Saldi", "/offerte", "quote_request", False),  # Italian: a shop's deals
     ],
 )
 def test_quote_requests(rules: RuleSet, text: str, href: str, kind: str, found: bool) -> None:
@@ -213,6 +215,9 @@ def test_cart_words_in_product_names_are_no_cart_link(rules: RuleSet, text: str,
         ("Zur Kasse", "/kasse"),
         ("Kasse", "/k"),
         ("View cart & checkout", "/checkout/cart/"),
+        ("Finir la commande", ""),
+        ("Bestellung abschließen", ""),
+        ("Concludi l'ordine", ""),
     ],
 )
 def test_checkout_controls(rules: RuleSet, text: str, href: str) -> None:
