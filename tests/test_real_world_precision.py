@@ -134,6 +134,9 @@ def test_a_pricing_link_to_a_place_on_its_own_page_is_an_anchor(rules: RuleSet) 
         ("Vraag een offerte aan", "/contact", "quote_request", True),
         ("Gratis offerte", "/contact", "quote_request", True),
         ("Quote", "/quote/", "quote_request", True),
+        ("Kontaktiere uns für ein Angebot", "mailto:sales@site.test", "quote_request", True),
+        ("Contact us for a quote", "mailto:sales@site.test", "quote_request", True),
+        ("Contactez-nous pour un devis", "/contact", "quote_request", True),
         ("Offerte", "/gp/goldbox", "quote_request", False),  # Italian: deals
         ("Outlet e offerte", "/outlet", "quote_request", False),
         ("Livraison offerte dès 49 €", "/page/livraison.html", "quote_request", False),
@@ -218,6 +221,9 @@ def test_cart_words_in_product_names_are_no_cart_link(rules: RuleSet, text: str,
         ("Finir la commande", ""),
         ("Bestellung abschließen", ""),
         ("Concludi l'ordine", ""),
+        ("Weiter zu PayPal", ""),
+        ("Zur Zahlung", ""),
+        ("Continuer vers le paiement", ""),
     ],
 )
 def test_checkout_controls(rules: RuleSet, text: str, href: str) -> None:
