@@ -266,6 +266,8 @@ def test_chat_scripts(rules: RuleSet, src: str, found: bool) -> None:
         ("#plans", BASE + "/#plans", True),
         ("/pricing#plans", BASE + "/pricing#plans", True),
         ("/#pricing", BASE + "/#pricing", False),  # the home page's pricing section
+        ("pricing/index.html#plans", BASE + "/pricing/index.html#plans", True),
+        ("/pricing/#plans", BASE + "/pricing/#plans", True),
         ("#/pricing", BASE + "/pricing#/pricing", False),  # a single-page app's route
         ("/pricing", BASE + "/pricing", False),
     ],

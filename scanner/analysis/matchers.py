@@ -440,7 +440,17 @@ def _in_page_anchor(href: str, page: str, requested: str = "", written: str = ""
     base, _, fragment = href.partition("#")
     if not _fragment("#" + fragment):
         return False
-    return base in {address.partition("#")[0] for address in (page, requested) if address}
+    return _same_document(base) in {
+        _same_document(address.partition("#")[0]) for address in (page, requested) if address
+    }
+
+
+def _same_document(address: str) -> str:
+    """An address without what does not change the document: /index.html, a trailing slash."""
+    path, mark, query = address.partition("?")
+    for index in ("index.html", "index.htm", "index.php"):
+        path = path.removesuffix(index)
+    return path.rstrip("/") + mark + query
 
 
 def _fragment(written: str) -> bool:
