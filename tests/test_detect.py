@@ -133,6 +133,7 @@ def salon(booking_links: list[Element]) -> Site:
         "https://www.vagaro.com/studio/book-now",
         "https://squareup.com/appointments/book/abc/start",
         "https://studio.simplybook.it/v2/",
+        "https://salon.test/book-online",  # a site builder's own booking pages
     ],
 )
 @pytest.mark.parametrize("label", ["Book now", "Jetzt buchen", "Réserver", "Reservar cita"])

@@ -157,6 +157,7 @@ def test_quote_requests(rules: RuleSet, text: str, href: str, kind: str, found: 
         (control("Favoritos", "javascript:void(0)"), True),
         (control("Os meus Favoritos", tag="span"), False),  # the visitor's list
         (control("My Wishlist", tag="button"), False),
+        (control("Sort by: favourites", "javascript:void(0)"), False),
         (control("Page en favoris", "javascript:MiseEnFavoris('a', 'b')"), False),
         (control("Ajouter aux favoris", "javascript:bookmarksite('Site', 'http://x')"), False),
         (
@@ -340,3 +341,28 @@ def test_free_trial_calls_to_action(rules: RuleSet, text: str, href: str, found:
 )
 def test_demo_requests(rules: RuleSet, text: str, href: str, found: bool) -> None:
     assert ("demo_request" in kinds_of(rules, control(text, href))) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Réserver", "https://www.fresha.com/a/salon-paris-1a2b"),
+        ("Termin", "https://www.treatwell.de/ort/salon/"),
+        ("Services", "https://salon.test/book-online"),
+        ("Colour & cut", "https://salon.test/service-page/colour-cut"),
+        ("Book now", "/contact"),
+    ],
+)
+def test_bookings(rules: RuleSet, text: str, href: str) -> None:
+    assert "booking" in kinds_of(rules, control(text, href))
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Our book of the month", "/blog/book-online-shopping"),
+        ("Online book shop", "/books/online"),
+    ],
+)
+def test_no_bookings(rules: RuleSet, text: str, href: str) -> None:
+    assert "booking" not in kinds_of(rules, control(text, href))
