@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Error, Playwright
 
 from scanner.crawl.network import resolver_rules
+from scanner.crawl.scope import Scope
 from scanner.errors import BrowserUnavailable
 
 BROWSER_ENV = "SCANNER_BROWSER"
@@ -24,6 +25,7 @@ QUIET_ARGS = (
     "--no-first-run",
     "--disable-default-apps",
     "--disable-gpu",
+    "--blink-settings=imagesEnabled=false",  # images are not downloaded
 )
 
 INSTALL_HINT = (
@@ -62,22 +64,25 @@ def find_browser(
     raise BrowserUnavailable(INSTALL_HINT)
 
 
-def launch_args() -> list[str]:
-    args = [*QUIET_ARGS, f"--host-resolver-rules={resolver_rules()}"]
+def launch_args(site_only: Scope | None = None) -> list[str]:
+    """Chromium's flags; with `site_only`, hosts off the site do not resolve."""
+    args = [*QUIET_ARGS, f"--host-resolver-rules={resolver_rules(site_only)}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox.
     return args
 
 
-async def launch(playwright: Playwright, explicit: str | None) -> Browser:
-    """A running headless browser; BrowserUnavailable, saying what to install, when none
-    starts."""
+async def launch(
+    playwright: Playwright, explicit: str | None, site_only: Scope | None = None
+) -> Browser:
+    """A running headless browser (with `site_only`, one that reaches no other site);
+    BrowserUnavailable, saying what to install, when none starts."""
     path = find_browser(explicit, dict(os.environ), playwright.chromium.executable_path)
     try:
         return await playwright.chromium.launch(
             executable_path=path,
             headless=True,
-            args=launch_args(),
+            args=launch_args(site_only),
             # Chromium's popup blocker stays on: pages open no windows the crawl cannot see
             ignore_default_args=["--disable-popup-blocking"],
             # Ctrl-C and SIGTERM are the crawl's to handle: it writes what it gathered first

@@ -28,7 +28,7 @@ from scanner.crawl.read import first_line
 from scanner.crawl.robots import ROBOTS_AGENT, Robots
 from scanner.crawl.scope import Scope, check_url, normalise
 from scanner.crawl.sitemaps import sitemap_pages
-from scanner.crawl.visit import BrowserGone, VisitError, visit
+from scanner.crawl.visit import MUTATION_CLOCK, BrowserGone, VisitError, visit
 from scanner.errors import BrowserUnavailable
 from scanner.models import CrawlError, Site
 from scanner.url_templates import split_url
@@ -136,7 +136,7 @@ class Crawler:
         self.limit = asyncio.Semaphore(options.concurrency)
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.done = self.failed = 0
-        self.tabs = Tabs()
+        self.tabs = Tabs(self._why_not_load)
         self.restarts = 0
         self.restarting = asyncio.Lock()
 
@@ -161,7 +161,8 @@ class Crawler:
 
     async def _start_browser(self) -> None:
         """Launch the browser and open the crawl's context, its requests guarded."""
-        self.browser = await launch(self.playwright, self.options.browser)
+        third_parties = self.scope if self.options.block_third_party else None
+        self.browser = await launch(self.playwright, self.options.browser, third_parties)
         probe = await self.browser.new_page()
         user_agent = (await probe.evaluate("navigator.userAgent")).replace(
             "HeadlessChrome", "Chrome"
@@ -171,9 +172,8 @@ class Crawler:
         self.context = await self.browser.new_context(
             user_agent=user_agent, viewport={"width": 1280, "height": 900}, service_workers="block"
         )
-        await guard_requests(
-            self.context, self.scope, self.options.block_third_party, self.tabs, self._why_not_load
-        )
+        await guard_requests(self.context, self.tabs)
+        await self.context.add_init_script(MUTATION_CLOCK)
         self.fetcher = Fetcher(user_agent, self._may_fetch)
 
     async def _restart_browser(self, dead: Browser) -> bool:

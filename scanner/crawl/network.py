@@ -1,8 +1,11 @@
 """What the browser may send. Analytics hits never leave: hosts that only collect do not even
 resolve (so workers, WebSockets, redirects and beacons sent as a tab closes are stopped too),
-each tab's renderer refuses collection paths, and every request of the context, popups
-included, is checked against the collection endpoints and aborted; each tab records what it
-tried to send. Images, fonts and media are not downloaded; other sites are blocked on request."""
+each tab's renderer refuses collection paths, and each tab's requests to collection addresses
+(its workers' included) are paused and failed; each tab records what it tried to send. Every
+navigation of a tab, each redirect hop, is checked before it is followed. Only those requests
+wait for the crawl: the rest go straight to the network, through the browser's cache, which
+Playwright's routes would turn off. Images, fonts and media are not downloaded; other sites do
+not resolve when third parties are blocked."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
 
-from playwright.async_api import BrowserContext, Error, Page, Request, Route, WebSocketRoute
+from playwright.async_api import BrowserContext, CDPSession, Error, Page, Request, WebSocketRoute
 
 from scanner.crawl.inventory import (
     COLLECTION_HOSTS,
@@ -20,10 +25,21 @@ from scanner.crawl.inventory import (
     hit_label,
     is_hit,
 )
-from scanner.crawl.redirects import Refused, follow_checked
 from scanner.crawl.scope import Scope
 
-BLOCKED_RESOURCES = frozenset({"image", "media", "font"})
+MAX_REDIRECTS = 10
+NOT_DOWNLOADED = ("Font", "Media")  # images are off in the renderer (browser.py)
+# The requests a tab pauses for the crawl to answer: collection addresses (its workers' too),
+# fonts and media (failed), and documents, before they are sent and again at their answer (a
+# redirect is checked before it is followed). Nothing else waits.
+PAUSED = [
+    *({"urlPattern": pattern, "requestStage": "Request"} for pattern in COLLECTION_URL_PATTERNS),
+    *(
+        {"urlPattern": "*", "resourceType": kind, "requestStage": "Request"}
+        for kind in ("Document", *NOT_DOWNLOADED)
+    ),
+    {"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"},
+]
 # Pages open no windows: window.open opens nothing, and links and forms aimed at another window
 # do not follow (the consent click is the only click the crawl makes). The popup blocker and
 # closing what still opens are the layers behind this one.
@@ -45,18 +61,109 @@ POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
 CLOSE_TAB_S = 3.0
 
 
-def resolver_rules() -> str:
+def resolver_rules(site_only: Scope | None = None) -> str:
     """Chromium's --host-resolver-rules: the collection-only hosts (and their trailing-dot
-    spellings) resolve nowhere, whatever part of the browser asks."""
-    return ", ".join(f"MAP {host}{dot} ~NOTFOUND" for host in COLLECTION_HOSTS for dot in ("", "."))
+    spellings) resolve nowhere, whatever part of the browser asks; with `site_only`, no host
+    but the site's does."""
+    rules = [f"MAP {host}{dot} ~NOTFOUND" for host in COLLECTION_HOSTS for dot in ("", ".")]
+    if site_only is not None:
+        rules.append("MAP * ~NOTFOUND")
+        names = set(site_only.hosts)
+        if not site_only.same_host:
+            names |= {f"{prefix}{site}" for site in site_only.sites for prefix in ("", "*.")}
+        rules += [f"EXCLUDE {name}" for name in sorted(names) if name]
+    return ", ".join(rules)
 
 
-async def _block_hits_in_tab(page: Page) -> None:
-    """Have the tab's renderer refuse collection addresses itself: it checks every request it
-    makes, redirect hops and beacons sent as the tab closes included, which routes miss."""
+@dataclass(frozen=True)
+class Refused:
+    """Where a navigation would have led, and why the crawl did not go there."""
+
+    target: str
+    why: str  # "another site", "disallowed by robots.txt", "an analytics endpoint"...
+    redirected: bool  # a redirect led there (else the page itself navigated: it stays put)
+
+
+@dataclass
+class TabGuard:
+    """Answers the requests a tab pauses (PAUSED): hits and unwanted downloads fail, a
+    navigation of the tab goes on only to an address `may_load` allows ('' when it may), hop by
+    hop; one refused gets 204 No Content, so the tab stays where it was."""
+
+    cdp: CDPSession
+    main_frame: str
+    may_load: Callable[[str], str]
+    hops: dict[str, list[str]] = field(default_factory=dict)  # per navigation, so far
+    refused: Refused | None = None  # the first redirect refused during the visit
+    pending: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def paused(self, event: dict[str, Any]) -> None:
+        task = asyncio.ensure_future(self._answer(event))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _answer(self, event: dict[str, Any]) -> None:
+        try:
+            method, params = self.decide(event)
+        except Exception:  # a malformed event: never let the request through unchecked
+            method, params = "Fetch.failRequest", {"errorReason": "BlockedByClient"}
+        with suppress(Error):  # the tab closed while its request was paused
+            await self.cdp.send(method, {"requestId": event["requestId"], **params})
+
+    def decide(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The Fetch command that answers a paused request, and its parameters."""
+        url, kind = event["request"]["url"], event.get("resourceType", "")
+        status = event.get("responseStatusCode")
+        if is_hit(url) or (kind in NOT_DOWNLOADED and status is None):
+            return "Fetch.failRequest", {"errorReason": "BlockedByClient"}
+        if kind != "Document" or event.get("frameId") != self.main_frame:
+            return "Fetch.continueRequest", {}
+        hops = self.hops.setdefault(str(event.get("networkId", "")), [])
+        if status is None:
+            return self._go_on(url, self.may_load(url), hops)
+        location = _header(event.get("responseHeaders") or [], "location")
+        if not (300 <= status < 400 and location):
+            return "Fetch.continueRequest", {}
+        hops.append(url)
+        target = urljoin(url, location)
+        why = "a redirect loop" if len(hops) > MAX_REDIRECTS else self.may_load(target)
+        return self._go_on(target, why, hops)
+
+    def _go_on(self, target: str, why: str, hops: list[str]) -> tuple[str, dict[str, Any]]:
+        if not why:
+            return "Fetch.continueRequest", {}
+        if hops and self.refused is None:
+            self.refused = Refused(target, why, redirected=True)
+        return "Fetch.fulfillRequest", {"responseCode": 204, "responseHeaders": []}
+
+    def reset(self) -> None:
+        self.hops.clear()
+        self.refused = None
+
+    async def scripts(self, enabled: bool) -> None:
+        await self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})
+
+
+def _header(headers: list[dict[str, str]], name: str) -> str:
+    return next((h.get("value", "") for h in headers if h.get("name", "").lower() == name), "")
+
+
+async def _guard_tab(page: Page, may_load: Callable[[str], str]) -> TabGuard:
+    """Have the tab's renderer refuse collection addresses itself (it checks every request it
+    makes, redirect hops and beacons sent as the tab closes included), and pause PAUSED for
+    the tab's guard to answer."""
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("Network.enable")
     await cdp.send("Network.setBlockedURLs", {"urls": list(COLLECTION_URL_PATTERNS)})
+    tree = await cdp.send("Page.getFrameTree")
+    guard = TabGuard(cdp, tree["frameTree"]["frame"]["id"], may_load)
+    cdp.on("Fetch.requestPaused", guard.paused)
+    await cdp.send("Fetch.enable", {"patterns": PAUSED})
+    return guard
+
+
+def _nowhere(_: str) -> str:
+    return "a popup"
 
 
 @dataclass
@@ -79,35 +186,81 @@ class Hits:
 
 @dataclass
 class Tabs:
-    """The tabs the crawl opened (any other page of the context is a popup, to be closed), and
-    where their navigations were redirected or refused."""
+    """The tabs the crawl opened (any other page of the context is a popup, to be closed), those
+    idle between visits, and where their navigations were redirected or refused."""
 
+    may_load: Callable[[str], str]  # why a tab may not go to an address, '' when it may
     open: set[Page] = field(default_factory=set)
-    redirects: dict[Page, list[str]] = field(default_factory=dict)
-    refused: dict[Page, Refused] = field(default_factory=dict)
+    idle: list[Page] = field(default_factory=list)
+    guards: dict[Page, TabGuard] = field(default_factory=dict)
+    recording: dict[Page, Hits] = field(default_factory=dict)
+    emptying: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def navigated(self, page: Page, outcome: list[str] | Refused) -> None:
-        if isinstance(outcome, Refused):
-            if outcome.redirected:
-                self.refused.setdefault(page, outcome)
-        elif outcome:
-            self.redirects[page] = outcome
+    def refused(self, page: Page) -> Refused | None:
+        """The redirect refused during the tab's visit, if any."""
+        guard = self.guards.get(page)
+        return guard.refused if guard else None
 
-    async def new(self, context: BrowserContext) -> tuple[Page, Hits]:
-        """A new tab that refuses hits, and the record of those it tried to send."""
-        page = await context.new_page()
-        self.open.add(page)
-        await _block_hits_in_tab(page)
+    async def take(self, context: BrowserContext) -> tuple[Page, Hits]:
+        """A tab for one visit, and the record of the hits it tries to send during it: an idle
+        tab of this context (its renderer already running, which saves most of a page's
+        start-up), or a new one that refuses hits."""
+        page = self._idle_tab(context)
+        if page is None:
+            page = await context.new_page()
+            self.open.add(page)
+            self.guards[page] = await _guard_tab(page, self.may_load)
         hits = Hits()
+        self.recording[page] = hits
         page.on("request", hits.add)  # every attempt, redirect hops included
         return page, hits
 
-    async def close(self, page: Page) -> None:
+    def _idle_tab(self, context: BrowserContext) -> Page | None:
+        while self.idle:
+            page = self.idle.pop()
+            if page.context is context and not page.is_closed():
+                return page
+            self._forget(page)
+        return None
+
+    def _forget(self, page: Page) -> None:
+        self.open.discard(page)
+        self.guards.pop(page, None)
+
+    async def release(self, page: Page, reusable: bool) -> None:
+        """The visit is over: a `reusable` tab is emptied (about:blank stops its scripts,
+        timers and unload beacons before the next visit records its own hits) in the
+        background, then kept for the next visit; any other, or one that will not empty, is
+        closed."""
+        if page in self.guards:
+            self.guards[page].reset()
+        hits = self.recording.pop(page, None)
+        if hits is not None:
+            page.remove_listener("request", hits.add)
+        if not reusable:
+            await self._close(page)
+            return
+        task = asyncio.ensure_future(self._empty(page))
+        self.emptying.add(task)
+        task.add_done_callback(self.emptying.discard)
+
+    async def _empty(self, page: Page) -> None:
+        """Leave the page with its scripts off, so its unload handlers send nothing (a beacon
+        sent as a page is left goes out from the browser, past the tab's blocking)."""
+        guard = self.guards.get(page)
+        with suppress(Error, asyncio.TimeoutError):
+            if guard is not None:
+                await asyncio.wait_for(guard.scripts(enabled=False), CLOSE_TAB_S)
+                await asyncio.wait_for(page.goto("about:blank"), CLOSE_TAB_S)
+                await asyncio.wait_for(guard.scripts(enabled=True), CLOSE_TAB_S)
+                self.idle.append(page)
+                return
+        await self._close(page)
+
+    async def _close(self, page: Page) -> None:
         """Close a tab, within CLOSE_TAB_S; one that will not close (a page reloading itself
         without end) has its renderer crashed first."""
-        self.open.discard(page)
-        self.redirects.pop(page, None)
-        self.refused.pop(page, None)
+        self._forget(page)
         with suppress(Error, asyncio.TimeoutError):
             await asyncio.wait_for(page.close(), CLOSE_TAB_S)
             return
@@ -118,56 +271,9 @@ class Tabs:
             await asyncio.wait_for(page.close(), CLOSE_TAB_S)
 
 
-def _in_a_popup(request: Request, tabs: Tabs) -> bool:
-    """A popup's page (a tab the crawl did not open) runs nothing: no script, no worker, no
-    beacon as it closes."""
-    if not request.is_navigation_request():
-        return False
-    try:
-        return request.frame.page not in tabs.open
-    except Error:
-        return False
-
-
-def _tab_navigation(request: Request) -> bool:
-    """A navigation of a tab's page itself (not of a frame in it)."""
-    if not request.is_navigation_request():
-        return False
-    try:
-        return request.frame.parent_frame is None
-    except Error:
-        return False
-
-
-async def guard_requests(
-    context: BrowserContext,
-    scope: Scope,
-    block_third_party: bool,
-    tabs: Tabs,
-    may_load: Callable[[str], str],
-) -> None:
-    """Route every request and WebSocket of the context (its tabs and their popups) through the
-    crawl's filter, check every navigation of a tab before it is made (`may_load` says why an
-    address may not be loaded, '' when it may), and close every popup a page opens."""
-
-    async def decide(route: Route) -> None:
-        request = route.request
-        try:
-            if is_hit(request.url):
-                await route.abort("blockedbyclient")
-            elif _in_a_popup(request, tabs):
-                await route.fulfill(status=204)  # a popup loads nothing: it is about to close
-            elif request.resource_type in BLOCKED_RESOURCES and not request.is_navigation_request():
-                await route.abort()
-            elif _tab_navigation(request):
-                outcome = await follow_checked(route, may_load)
-                tabs.navigated(request.frame.page, outcome)
-            elif block_third_party and not scope.on_site(request.url):
-                await route.abort("blockedbyclient")
-            else:
-                await route.continue_()
-        except Error:
-            return  # the page closed while its request was pending
+async def guard_requests(context: BrowserContext, tabs: Tabs) -> None:
+    """Refuse the context's WebSockets to collection endpoints, keep pages from opening
+    windows, and close every popup a page opens anyway (its navigations refused first)."""
 
     async def refuse_socket(socket: WebSocketRoute) -> None:
         with suppress(Error):
@@ -181,10 +287,9 @@ async def guard_requests(
             if await page.opener() is None:
                 await asyncio.sleep(POPUP_GRACE_S)
             if page not in tabs.open:
-                await _block_hits_in_tab(page)  # its beacons on closing are refused too
+                await _guard_tab(page, _nowhere)  # its beacons on closing are refused too
                 await page.close()
 
-    await context.route("**/*", decide)
     await context.route_web_socket(is_hit, refuse_socket)
     await context.add_init_script(NO_POPUPS)
     context.on("page", close_popup)

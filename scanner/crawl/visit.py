@@ -15,7 +15,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from scanner.crawl.collector import Collected, Recorded, Visit, datalayer_source, page_record
 from scanner.crawl.consent import CONSENT_TIMEOUT_S, dismiss_consent
-from scanner.crawl.network import Tabs
+from scanner.crawl.network import Refused, Tabs
 from scanner.crawl.read import (
     READ_BUDGET_S,
     Unreadable,
@@ -24,7 +24,6 @@ from scanner.crawl.read import (
     read_without_scripts,
     run_until,
 )
-from scanner.crawl.redirects import Refused
 from scanner.crawl.scope import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
@@ -44,8 +43,26 @@ NETWORK_ERRORS = {
 }
 TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
 
-# Resolves once the DOM has not changed for `quiet` ms, or after `limit` ms.
+# Run in every document before its own scripts: when the DOM last changed.
+MUTATION_CLOCK = """(() => {
+  let last = performance.now();
+  new MutationObserver(() => { last = performance.now(); }).observe(document,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+  Object.defineProperty(window, "__scannerQuietMs", {value: () => performance.now() - last});
+})();"""
+# Resolves once the DOM has not changed for `quiet` ms (counted from its last change, so a page
+# already quiet is read at once), or after `limit` ms.
 WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
+  const started = performance.now();
+  const clock = window.__scannerQuietMs;
+  if (typeof clock === "function") {
+    const check = () => {
+      const waited = performance.now() - started, still = clock();
+      if (still >= quiet || waited >= limit) resolve(true);
+      else setTimeout(check, Math.min(quiet - still, limit - waited) + 5);
+    };
+    return check();
+  }
   let timer = setTimeout(done, quiet);
   const observer = new MutationObserver(() => {
     clearTimeout(timer);
@@ -137,13 +154,15 @@ async def _until_deadline(
 async def _attempt(
     context: BrowserContext, url: str, depth: int, options: VisitOptions, tabs: Tabs
 ) -> Recorded:
-    """One attempt in a new tab, closed afterwards. Analytics hits are intercepted, never sent."""
-    page, hits = await tabs.new(context)
+    """One attempt in a tab of its own for the time of the visit. Analytics hits are
+    intercepted, never sent."""
+    page, hits = await tabs.take(context)
+    reusable = False  # only a tab whose visit ended normally serves the next one
     try:
         try:
             response = await _navigate(page, url, options.timeout_ms)
         except VisitError:  # a redirect the crawl refused ends the navigation too
-            _check_refused(url, tabs.refused.get(page))
+            _check_refused(url, tabs.refused(page))
             raise
         _check_answer(url, response)
         await _wait_for_load(page)
@@ -152,6 +171,7 @@ async def _attempt(
         try:
             collected = await read_settled(page, _settle)
             datalayer = await _datalayer(page)
+            reusable = True
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
             target = page.url if page.url.startswith(("http://", "https://")) else url
             collected = await _read_unscripted(context, target, problem.message)
@@ -163,8 +183,7 @@ async def _attempt(
                 final_url=normalise(page.url),
                 status=response.status,
                 depth=depth,
-                redirects=[normalise(hop) for hop in tabs.redirects.get(page, [])]
-                or _redirect_chain(response),
+                redirects=_redirect_chain(response),
                 consent=f"{options.consent}: {clicked}" if clicked else "",
                 blocked_hits=hits.labels,
                 hit_events=hits.events,
@@ -175,7 +194,7 @@ async def _attempt(
             raise _http_error(url, response.status)
         return recorded
     finally:
-        await tabs.close(page)
+        await tabs.release(page, reusable)
 
 
 async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
