@@ -3,36 +3,43 @@
 Generates a local shop of about 300 pages over 9 URL templates, served on 127.0.0.1 with
 100-300 ms of latency per page and images on every page, then in the same run:
 
-- crawls it with the naive loop (Playwright, one page at a time, waiting for network idle) and
+- crawls it with the naive loop (Playwright, one page at a time, waiting for `load`) and
   with the scanner's crawler (sampling off), and prints pages per second, total time and peak
   memory (Python and Chromium processes together);
 - under a budget of a tenth of the pages, counts the templates each reaches: the crawler with
   sampling on, and without.
 
-    python -m bench.crawl [--concurrency 4]
+Then, on every mirrored real site of ../shared/sites, the scanner crawls it and the naive loop
+loads exactly the pages it recorded, with the same third-party blocking.
+
+    python -m bench.crawl [--part shop|mirrors|all] [--concurrency N] [--block-third-party]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import threading
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from scanner.crawl import CrawlOptions, crawl
 from scanner.crawl.browser import find_browser, launch_args
-from scanner.serve import LocalServer, reply, running
+from scanner.serve import LocalServer, reply, running, serve_directory
 from scanner.url_templates import template
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CATEGORIES = [f"category-{n}" for n in range(10)]
 PRODUCTS = [f"product-{n}-handmade-item" for n in range(200)]
@@ -140,18 +147,35 @@ def tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-async def naive_crawl(start: str, max_pages: int) -> int:
-    """The loop everyone writes first: one tab, one page at a time, wait for network idle."""
+def naive_args(block_third_party: bool) -> list[str]:
+    """The scanner's browser flags (collection hosts resolve nowhere), and with
+    `block_third_party` every host but 127.0.0.1."""
+    if not block_third_party:
+        return launch_args()
+    rules = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    return [rules if arg.startswith("--host-resolver-rules=") else arg for arg in launch_args()]
+
+
+async def naive_crawl(
+    start: str, max_pages: int, only: list[str] | None = None, block_third_party: bool = False
+) -> int:
+    """The loop everyone writes first: one tab, one page at a time, wait for `load`, read the
+    links. With `only`, exactly those pages (the ones another crawl recorded), in that order."""
     async with async_playwright() as playwright:
         path = find_browser(None, dict(os.environ), playwright.chromium.executable_path)
-        browser = await playwright.chromium.launch(executable_path=path, args=launch_args())
+        browser = await playwright.chromium.launch(
+            executable_path=path, args=naive_args(block_third_party)
+        )
         page = await browser.new_page()
-        queue, seen, done = [start], {start}, 0
+        queue = list(only) if only is not None else [start]
+        seen, done = set(queue), 0
         while queue and done < max_pages:
             url = queue.pop(0)
-            await page.goto(url, wait_until="networkidle")
+            with suppress(PlaywrightError):  # a page that breaks costs its time, like any other
+                await page.goto(url, wait_until="load", timeout=30_000)
             done += 1
-            for href in await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            hrefs = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            for href in hrefs if only is None else ():
                 target = urljoin(url, href).split("#")[0]
                 if target.startswith(start) and target not in seen:
                     seen.add(target)
@@ -171,23 +195,56 @@ def measure(label: str, run: Any) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrency", type=int, default=4)
-    args = parser.parse_args()
+def mirror_times(folder: Path, start: str, options: CrawlOptions) -> tuple[int, float, float]:
+    """Pages, scanner seconds, naive seconds on one mirrored site: the scanner crawls it, then
+    the naive loop loads exactly the pages it recorded, with the same third-party blocking."""
+    with serve_directory(folder) as base:
+        started = time.perf_counter()
+        site = crawl([base.rstrip("/") + start], options).site
+        scanner_s = time.perf_counter() - started
+        pages = [page.url for page in site.pages]
+        started = time.perf_counter()
+        asyncio.run(naive_crawl(base, len(pages), pages, options.block_third_party))
+        return len(pages), scanner_s, time.perf_counter() - started
+
+
+def compare_on_mirrors(shared: Path, options: CrawlOptions) -> None:
+    """Every mirrored site of ../shared/sites, and their sum."""
+    blocking = "blocked" if options.block_third_party else "allowed"
+    print(
+        f"mirrors of {shared / 'sites'}: at most {options.max_pages} pages each, third parties "
+        f"{blocking} on both sides"
+    )
+    pages, scanner_s, naive_s = 0, 0.0, 0.0
+    for plan in sorted((shared / "sites").glob("*.json")):
+        start = json.loads(plan.read_text())["start"]
+        times = mirror_times(plan.with_suffix(""), start, options)
+        pages, scanner_s, naive_s = pages + times[0], scanner_s + times[1], naive_s + times[2]
+        print(
+            f"  {plan.stem:<12} {times[0]:>3} pages  scanner {times[1]:5.1f} s  "
+            f"naive {times[2]:5.1f} s  {times[2] / times[1]:4.1f}x"
+        )
+    print(
+        f"  {'all':<12} {pages:>3} pages  scanner {scanner_s:5.1f} s ({pages / scanner_s:.1f} "
+        f"pages/s)  naive {naive_s:5.1f} s ({pages / naive_s:.1f} pages/s)  "
+        f"{naive_s / scanner_s:4.1f}x"
+    )
+
+
+def compare_on_shop(concurrency: int) -> None:
     total = len(site_links())
     templates = {template(f"http://h{path}") for path in site_links()}
     print(f"site: {total} pages, {len(templates)} templates, 100-300 ms per page, 3 images each")
     with serve_shop() as url:
         measure(
-            "naive loop (one page at a time, networkidle)",
+            "naive loop (one page at a time, load)",
             lambda: asyncio.run(naive_crawl(url, total)),
         )
         options = CrawlOptions(
-            max_pages=total, depth=50, concurrency=args.concurrency, sample_per_template=0
+            max_pages=total, depth=50, concurrency=concurrency, sample_per_template=0
         )
         measure(
-            f"scanner crawler (concurrency {args.concurrency}, no sampling)",
+            f"scanner crawler (concurrency {concurrency}, no sampling)",
             lambda: len(crawl([url], options).site.pages),
         )
         budget = max(1, total // 10)
@@ -195,10 +252,7 @@ def main() -> None:
             site = crawl(
                 [url],
                 CrawlOptions(
-                    max_pages=budget,
-                    depth=50,
-                    concurrency=args.concurrency,
-                    sample_per_template=sample,
+                    max_pages=budget, depth=50, concurrency=concurrency, sample_per_template=sample
                 ),
             ).site
             reached = {template(page.url) for page in site.pages}
@@ -207,6 +261,26 @@ def main() -> None:
                 f"budget {budget} pages, {label:<26}: {len(reached)}/{len(templates)} "
                 "templates reached"
             )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=CrawlOptions().concurrency)
+    parser.add_argument("--part", choices=("shop", "mirrors", "all"), default="all")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--max-pages", type=int, default=30, help="per mirrored site")
+    parser.add_argument("--block-third-party", action="store_true", help="on the mirrors")
+    args = parser.parse_args()
+    if args.part in ("shop", "all"):
+        compare_on_shop(args.concurrency)
+    if args.part in ("mirrors", "all"):
+        options = CrawlOptions(
+            max_pages=args.max_pages,
+            concurrency=args.concurrency,
+            ignore_robots=True,
+            block_third_party=args.block_third_party,
+        )
+        compare_on_mirrors(args.shared, options)
 
 
 if __name__ == "__main__":
