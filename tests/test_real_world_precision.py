@@ -84,6 +84,8 @@ def test_store_words_inside_other_addresses_are_no_store_locator(
         ("Pricing", "/features"),
         ("Pricing info", "/help/"),
         ("Plans & Pricing", "/join/"),
+        ("Precios y planes", "/empresas"),
+        ("Prix et abonnements", "/abonnement"),
         ("Prices", "/offer"),
         ("See prices", "/offer"),
         ("Siehe Preise", "/angebot"),
