@@ -231,7 +231,7 @@ def compare_on_mirrors(shared: Path, options: CrawlOptions) -> None:
     )
 
 
-def compare_on_shop(concurrency: int) -> None:
+def compare_on_shop(concurrency: int | None) -> None:
     total = len(site_links())
     templates = {template(f"http://h{path}") for path in site_links()}
     print(f"site: {total} pages, {len(templates)} templates, 100-300 ms per page, 3 images each")
@@ -244,7 +244,7 @@ def compare_on_shop(concurrency: int) -> None:
             max_pages=total, depth=50, concurrency=concurrency, sample_per_template=0
         )
         measure(
-            f"scanner crawler (concurrency {concurrency}, no sampling)",
+            f"scanner crawler (concurrency {concurrency or 'auto'}, no sampling)",
             lambda: len(crawl([url], options).site.pages),
         )
         budget = max(1, total // 10)

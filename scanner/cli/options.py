@@ -96,8 +96,12 @@ CRAWL_OPTIONS = [
         None,
         "How many links away from the start pages to go (0: only them).",
     ),
-    _number_option(
-        "--concurrency", "concurrency", 1, 16, "Pages loaded at once (also the most per host)."
+    click.option(
+        "--concurrency",
+        "concurrency",
+        default=None,
+        type=click.IntRange(1, 16),
+        help="Pages loaded at once (default: as many as the CPU allows, 2 to 16).",
     ),
     _number_option(
         "--sample-per-template",

@@ -28,6 +28,7 @@ from scanner.crawl.read import first_line
 from scanner.crawl.robots import ROBOTS_AGENT, Robots
 from scanner.crawl.scope import Scope, check_url, normalise
 from scanner.crawl.sitemaps import sitemap_pages
+from scanner.crawl.slots import MOST, Slots
 from scanner.crawl.visit import MUTATION_CLOCK, BrowserGone, VisitError, visit
 from scanner.errors import BrowserUnavailable
 from scanner.models import CrawlError, Site
@@ -133,7 +134,7 @@ class Crawler:
     ) -> None:
         self.scope, self.options, self.state = scope, options, state
         self.robots, self.progress = robots, progress
-        self.limit = asyncio.Semaphore(options.concurrency)
+        self.limit = Slots(options.concurrency)
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.done = self.failed = 0
         self.tabs = Tabs(self._why_not_load)
@@ -152,6 +153,7 @@ class Crawler:
                 ) from None
             await self._levels(self.fetcher, starts)
         finally:
+            await self.limit.close()
             # After Ctrl-C the browser, or Playwright's driver, may be gone or never answer.
             with suppress(Error, asyncio.TimeoutError):
                 if hasattr(self, "browser"):
@@ -250,7 +252,7 @@ class Crawler:
         host = split_url(url).netloc
         delay = self.robots.crawl_delay(host)
         if host not in self.host_limits:
-            self.host_limits[host] = asyncio.Semaphore(1 if delay else self.options.concurrency)
+            self.host_limits[host] = asyncio.Semaphore(1 if delay else MOST)
         async with self.host_limits[host], self.limit:
             result: Recorded | CrawlError
             for attempt in range(2):

@@ -27,7 +27,7 @@ from scanner.crawl.read import (
 from scanner.crawl.scope import normalise
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
-QUIET_MS, QUIET_LIMIT_MS = 300, 1_500  # DOM quiet window, and the most we wait for it
+QUIET_MS, QUIET_LIMIT_MS = 200, 1_500  # a still page (MUTATION_CLOCK), the most we wait for it
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 CHALLENGE_STATUS = frozenset({403, 429, 503})  # bot challenges answer with these: look first
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -43,15 +43,33 @@ NETWORK_ERRORS = {
 }
 TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
 
-# Run in every document before its own scripts: when the DOM last changed.
+# Run in every document before its own scripts: how long the page has been still, its DOM
+# unchanged and no fetch or XMLHttpRequest of its own in flight (0 while one is).
 MUTATION_CLOCK = """(() => {
-  let last = performance.now();
-  new MutationObserver(() => { last = performance.now(); }).observe(document,
+  let last = performance.now(), pending = 0;
+  const moved = () => { last = performance.now(); };
+  new MutationObserver(moved).observe(document,
     {subtree: true, childList: true, attributes: true, characterData: true});
-  Object.defineProperty(window, "__scannerQuietMs", {value: () => performance.now() - last});
+  const fetch = window.fetch;
+  if (typeof fetch === "function") {
+    window.fetch = function (...args) {
+      pending++;
+      const answer = fetch.apply(this, args);
+      answer.then(() => {}, () => {}).finally(() => { pending--; moved(); });
+      return answer;
+    };
+  }
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    pending++;
+    this.addEventListener("loadend", () => { pending--; moved(); }, {once: true});
+    try { return send.apply(this, args); } catch (error) { pending--; throw error; }
+  };
+  Object.defineProperty(window, "__scannerQuietMs",
+    {value: () => (pending > 0 ? 0 : performance.now() - last)});
 })();"""
-# Resolves once the DOM has not changed for `quiet` ms (counted from its last change, so a page
-# already quiet is read at once), or after `limit` ms.
+# Resolves once the page has been still for `quiet` ms (counted from its last change, so a page
+# already still is read at once), or after `limit` ms.
 WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
   const started = performance.now();
   const clock = window.__scannerQuietMs;
