@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import click
+import pytest
+
+from scanner.cli.options import Concurrency
 from scanner.crawl.slots import FEWEST, MOST, START, Slots
 
 
@@ -54,3 +58,12 @@ def test_no_more_than_the_size_run_at_once() -> None:
         return most
 
     assert asyncio.run(run()) == 2
+
+
+def test_the_option_takes_a_number_or_auto() -> None:
+    option = Concurrency()
+    assert option.convert("auto", None, None) is None
+    assert option.convert("8", None, None) == 8
+    for wrong in ("0", "17", "many"):
+        with pytest.raises(click.BadParameter):
+            option.convert(wrong, None, None)

@@ -73,6 +73,19 @@ def out_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+class Concurrency(click.ParamType):  # type: ignore[type-arg]
+    """A number of pages at once (1 to 16), or 'auto' (None: the crawl follows the CPU)."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is None or isinstance(value, int) or value == "auto":
+            return None if value == "auto" else value
+        if str(value).isdigit() and 1 <= int(value) <= 16:
+            return int(value)
+        self.fail(f"{value!r} is not a number from 1 to 16, nor 'auto'.", param, ctx)
+
+
 def _number_option(
     flag: str, field: str, low: int, high: int | None, help_text: str
 ) -> Callable[[F], F]:
@@ -99,9 +112,10 @@ CRAWL_OPTIONS = [
     click.option(
         "--concurrency",
         "concurrency",
-        default=None,
-        type=click.IntRange(1, 16),
-        help="Pages loaded at once (default: as many as the CPU allows, 2 to 16).",
+        default="4",
+        show_default=True,
+        type=Concurrency(),
+        help="Pages loaded at once, 1 to 16, or 'auto': as many as the CPU allows (2 to 16).",
     ),
     _number_option(
         "--sample-per-template",
