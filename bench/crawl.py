@@ -36,7 +36,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from scanner.crawl import CrawlOptions, crawl
-from scanner.crawl.browser import find_browser, launch_args
+from scanner.crawl.browser import QUIET_ARGS, find_browser, launch_args
+from scanner.crawl.scope import Scope
 from scanner.serve import LocalServer, reply, running, serve_directory
 from scanner.url_templates import template
 
@@ -143,13 +144,11 @@ def tree_memory(root: int) -> int:
     return total
 
 
-def naive_args(block_third_party: bool) -> list[str]:
-    """The scanner's browser flags (collection hosts resolve nowhere), and with
-    `block_third_party` every host but 127.0.0.1."""
-    if not block_third_party:
-        return launch_args()
-    rules = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-    return [rules if arg.startswith("--host-resolver-rules=") else arg for arg in launch_args()]
+def naive_args(start: str, block_third_party: bool) -> list[str]:
+    """Chromium as Playwright launches it (images and all) on the scanner's resolver rules:
+    collection hosts resolve nowhere, and with `block_third_party` no host but the site's."""
+    site_only = Scope.of([start]) if block_third_party else None
+    return [arg for arg in launch_args(site_only) if arg not in QUIET_ARGS]
 
 
 async def naive_crawl(
@@ -160,7 +159,7 @@ async def naive_crawl(
     async with async_playwright() as playwright:
         path = find_browser(None, dict(os.environ), playwright.chromium.executable_path)
         browser = await playwright.chromium.launch(
-            executable_path=path, args=naive_args(block_third_party)
+            executable_path=path, args=naive_args(start, block_third_party)
         )
         page = await browser.new_page()
         queue = list(only) if only is not None else [start]

@@ -41,30 +41,33 @@ def page(path: str, **facts: Any) -> Page:
     return Page(url=BASE + path, requested_url=BASE + path, status=200, depth=1, **facts)
 
 
+def with_a_blog(
+    name: str, home_types: list[str], post_types: list[str], elements: list[Element], *more: Page
+) -> Site:
+    """A home page, a pricing page, `more` pages and twelve blog posts with a newsletter form,
+    every page showing `elements`."""
+    posts = [
+        page(
+            f"/blog/post-{n}",
+            title=f"Post {n}",
+            jsonld_types=post_types,
+            elements=elements,
+            forms=[newsletter()],
+        )
+        for n in range(12)
+    ]
+    home = page("/", title=name, elements=elements, jsonld_types=home_types)
+    pricing = page("/pricing", title=f"Pricing | {name}", elements=elements)
+    return Site(start_urls=[BASE + "/"], pages=[home, pricing, *more, *posts])
+
+
 def saas_with_a_blog() -> Site:
     calls = [
         link("/signup", "Start your free trial"),
         link("/demo", "Book a demo"),
         link("/pricing", "Pricing"),
     ]
-    posts = [
-        page(
-            f"/blog/post-{n}",
-            title=f"Post {n}",
-            jsonld_types=["BlogPosting"],
-            elements=calls,
-            forms=[newsletter()],
-        )
-        for n in range(12)
-    ]
-    return Site(
-        start_urls=[BASE + "/"],
-        pages=[
-            page("/", title="App", elements=calls, jsonld_types=["SoftwareApplication"]),
-            page("/pricing", title="Pricing | App", elements=calls),
-            *posts,
-        ],
-    )
+    return with_a_blog("App", ["SoftwareApplication"], ["BlogPosting"], calls)
 
 
 def test_a_saas_with_a_big_blog_is_saas_with_content_as_a_second_type(rules: RuleSet) -> None:
@@ -168,25 +171,8 @@ def agency(calls: list[Element]) -> Site:
     """A marketing agency with a big blog (posts that say Article and BlogPosting), a newsletter,
     a pricing page and its calls to action."""
     nav = [link("/blog", "Blog"), link("/pricing", "Pricing"), *calls]
-    posts = [
-        page(
-            f"/blog/post-{n}",
-            title=f"Ten growth tips {n}",
-            jsonld_types=["Article", "BlogPosting", "WebPage"],
-            elements=nav,
-            forms=[newsletter()],
-        )
-        for n in range(12)
-    ]
-    return Site(
-        start_urls=[BASE + "/"],
-        pages=[
-            page("/", title="Agency", elements=nav, jsonld_types=["WebSite"]),
-            page("/pricing", title="Pricing | Agency", elements=nav),
-            page("/blog", title="Blog", elements=nav, jsonld_types=["Blog"]),
-            *posts,
-        ],
-    )
+    blog = page("/blog", title="Blog", elements=nav, jsonld_types=["Blog"])
+    return with_a_blog("Agency", ["WebSite"], ["Article", "BlogPosting", "WebPage"], nav, blog)
 
 
 @pytest.mark.parametrize(

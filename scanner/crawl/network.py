@@ -10,7 +10,7 @@ not resolve when third parties are blocked."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,11 +77,11 @@ def resolver_rules(site_only: Scope | None = None) -> str:
 
 @dataclass(frozen=True)
 class Refused:
-    """Where a navigation would have led, and why the crawl did not go there."""
+    """Where a redirect would have led, and why the crawl did not go there (a page that
+    navigates itself off the site just stays put)."""
 
     target: str
     why: str  # "another site", "disallowed by robots.txt", "an analytics endpoint"...
-    redirected: bool  # a redirect led there (else the page itself navigated: it stays put)
 
 
 @dataclass
@@ -98,9 +98,7 @@ class TabGuard:
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
     def paused(self, event: dict[str, Any]) -> None:
-        task = asyncio.ensure_future(self._answer(event))
-        self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
+        _in_background(self._answer(event), self.pending)
 
     async def _answer(self, event: dict[str, Any]) -> None:
         try:
@@ -133,7 +131,7 @@ class TabGuard:
         if not why:
             return "Fetch.continueRequest", {}
         if hops and self.refused is None:
-            self.refused = Refused(target, why, redirected=True)
+            self.refused = Refused(target, why)
         return "Fetch.fulfillRequest", {"responseCode": 204, "responseHeaders": []}
 
     def reset(self) -> None:
@@ -142,6 +140,13 @@ class TabGuard:
 
     async def scripts(self, enabled: bool) -> None:
         await self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})
+
+
+def _in_background(work: Coroutine[Any, Any, None], tasks: set[asyncio.Task[None]]) -> None:
+    """Run `work` as a task, kept in `tasks` until it is done (the loop holds tasks weakly)."""
+    task = asyncio.ensure_future(work)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
 
 
 def _header(headers: list[dict[str, str]], name: str) -> str:
@@ -186,13 +191,12 @@ class Hits:
 
 @dataclass
 class Tabs:
-    """The tabs the crawl opened (any other page of the context is a popup, to be closed), those
-    idle between visits, and where their navigations were redirected or refused."""
+    """The tabs the crawl opened, each with its guard (any other page of the context is a popup,
+    to be closed), those idle between visits, and the hits each records during its visit."""
 
     may_load: Callable[[str], str]  # why a tab may not go to an address, '' when it may
-    open: set[Page] = field(default_factory=set)
+    guards: dict[Page, TabGuard] = field(default_factory=dict)  # one per tab the crawl opened
     idle: list[Page] = field(default_factory=list)
-    guards: dict[Page, TabGuard] = field(default_factory=dict)
     recording: dict[Page, Hits] = field(default_factory=dict)
     emptying: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -208,7 +212,6 @@ class Tabs:
         page = self._idle_tab(context)
         if page is None:
             page = await context.new_page()
-            self.open.add(page)
             self.guards[page] = await _guard_tab(page, self.may_load)
         hits = Hits()
         self.recording[page] = hits
@@ -220,12 +223,8 @@ class Tabs:
             page = self.idle.pop()
             if page.context is context and not page.is_closed():
                 return page
-            self._forget(page)
+            self.guards.pop(page, None)
         return None
-
-    def _forget(self, page: Page) -> None:
-        self.open.discard(page)
-        self.guards.pop(page, None)
 
     async def release(self, page: Page, reusable: bool) -> None:
         """The visit is over: a `reusable` tab is emptied (about:blank stops its scripts,
@@ -240,9 +239,7 @@ class Tabs:
         if not reusable:
             await self._close(page)
             return
-        task = asyncio.ensure_future(self._empty(page))
-        self.emptying.add(task)
-        task.add_done_callback(self.emptying.discard)
+        _in_background(self._empty(page), self.emptying)
 
     async def _empty(self, page: Page) -> None:
         """Leave the page with its scripts off, so its unload handlers send nothing (a beacon
@@ -260,7 +257,7 @@ class Tabs:
     async def _close(self, page: Page) -> None:
         """Close a tab, within CLOSE_TAB_S; one that will not close (a page reloading itself
         without end) has its renderer crashed first."""
-        self._forget(page)
+        self.guards.pop(page, None)
         with suppress(Error, asyncio.TimeoutError):
             await asyncio.wait_for(page.close(), CLOSE_TAB_S)
             return
@@ -286,7 +283,7 @@ async def guard_requests(context: BrowserContext, tabs: Tabs) -> None:
         with suppress(Error):
             if await page.opener() is None:
                 await asyncio.sleep(POPUP_GRACE_S)
-            if page not in tabs.open:
+            if page not in tabs.guards:  # registered within POPUP_GRACE_S of opening
                 await _guard_tab(page, _nowhere)  # its beacons on closing are refused too
                 await page.close()
 
