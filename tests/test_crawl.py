@@ -392,3 +392,23 @@ def test_a_redirect_off_the_site_or_to_a_disallowed_page_is_refused_before_it_lo
     assert "redirects off the site" in errors["/away"]
     assert "disallowed by robots.txt" in errors["/to-private"]
     assert server.hits["/elsewhere"] == 0 and server.hits["/private/page"] == 0
+
+
+def test_content_a_page_fetches_after_load_is_read_while_its_head_and_styles_churn() -> None:
+    churning = """<!doctype html><title>Late</title><main id="main"></main><script>
+      setInterval(() => {
+        document.head.append(document.createElement("meta"));
+        document.body.classList.toggle("pulse");
+      }, 20);
+      fetch("/data").then((answer) => answer.text()).then((path) => {
+        document.getElementById("main").innerHTML = `<a href="${path}">Late offer</a>`;
+      });
+    </script>"""
+    routes = {
+        "/": Route(churning),
+        "/data": Route("/late-offer", content_type="text/plain", delay=0.6),
+    }
+    with serve(routes) as (base, _):
+        site = run(base + "/", depth=0)
+    assert site.errors == []
+    assert base + "/late-offer" in site.pages[0].links

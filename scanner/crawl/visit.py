@@ -43,13 +43,16 @@ NETWORK_ERRORS = {
 }
 TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
 
-# Run in every document before its own scripts: how long the page has been still, its DOM
-# unchanged and no fetch or XMLHttpRequest of its own in flight (0 while one is).
+# Run in every document before its own scripts: how long the page has been still, no node or
+# text of its content added, removed or changed (attributes move with every animation) and no
+# fetch or XMLHttpRequest of its own in flight (0 while one is).
 MUTATION_CLOCK = """(() => {
   let last = performance.now(), pending = 0;
   const moved = () => { last = performance.now(); };
-  new MutationObserver(moved).observe(document,
-    {subtree: true, childList: true, attributes: true, characterData: true});
+  new MutationObserver((records) => {  // what <head> gains (scripts, styles) is no content
+    const head = document.head;
+    if (records.some((record) => !(head && head.contains(record.target)))) moved();
+  }).observe(document, {subtree: true, childList: true, characterData: true});
   const fetch = window.fetch;
   if (typeof fetch === "function") {
     window.fetch = function (...args) {
