@@ -412,3 +412,14 @@ def test_content_a_page_fetches_after_load_is_read_while_its_head_and_styles_chu
         site = run(base + "/", depth=0)
     assert site.errors == []
     assert base + "/late-offer" in site.pages[0].links
+
+
+def test_content_a_load_handler_adds_without_any_script_element_is_waited_for() -> None:
+    handler = (
+        "setTimeout(() => document.body.insertAdjacentHTML("
+        "'beforeend', '<a href=/late>Late offer</a>'), 100)"
+    )
+    routes = {"/": Route(f'<!doctype html><title>Late</title><body onload="{handler}"></body>')}
+    with serve(routes) as (base, _):
+        site = run(base + "/", depth=0)
+    assert base + "/late" in site.pages[0].links

@@ -1,4 +1,4 @@
-"""How many pages load at once: fixed when asked, else following the CPU."""
+"""How many pages load at once: fixed when asked, else following the CPU and how long pages take."""
 
 from __future__ import annotations
 
@@ -24,12 +24,15 @@ def test_more_pages_at_once_only_while_pages_wait_and_the_cpu_has_room() -> None
     slots.resize(10.0)  # nobody waits: no reason to grow
     assert slots.size == START
     slots.busy, slots.waiting = START, 3
+    visits(slots, 0.4)
     slots.resize(10.0)
     assert slots.size == START + 2
+    visits(slots, 0.4)
     slots.resize(75.0)  # between idle and busy: stays
     assert slots.size == START + 2
     for _ in range(20):
         slots.busy = slots.size
+        visits(slots, 0.4, slots.size)
         slots.resize(10.0)
     assert slots.size == MOST
 
@@ -67,3 +70,38 @@ def test_the_option_takes_a_number_or_auto() -> None:
     for wrong in ("0", "17", "many"):
         with pytest.raises(click.BadParameter):
             option.convert(wrong, None, None)
+
+
+def visits(slots: Slots, seconds: float, count: int = 8) -> None:
+    for _ in range(count):
+        slots.took(seconds)
+
+
+def test_more_pages_at_once_only_once_each_tab_ended_a_visit_at_this_size() -> None:
+    slots = Slots(None)
+    slots.busy, slots.waiting = START, 3
+    visits(slots, 0.4)
+    slots.resize(10.0)
+    assert slots.size == START + 2
+    slots.busy = slots.size
+    slots.resize(10.0)  # no visit ended at the new size yet
+    assert slots.size == START + 2
+    visits(slots, 0.4, START + 2)
+    slots.resize(10.0)
+    assert slots.size == START + 4
+
+
+def test_back_to_the_start_when_pages_take_longer_than_at_their_quickest() -> None:
+    slots = Slots(None)
+    slots.busy, slots.waiting = START, 3
+    visits(slots, 0.4)
+    for _ in range(4):
+        visits(slots, 0.4, slots.size)
+        slots.busy = slots.size
+        slots.resize(10.0)
+    assert slots.size == START + 8
+    visits(slots, 3.0)  # a slow resolver: every page waits longer with more tabs
+    slots.resize(10.0)
+    assert slots.size == START
+    slots.resize(10.0)  # and does not grow again while they stay slow
+    assert slots.size == START

@@ -112,10 +112,11 @@ CRAWL_OPTIONS = [
     click.option(
         "--concurrency",
         "concurrency",
-        default="4",
+        default="auto",
         show_default=True,
         type=Concurrency(),
-        help="Pages loaded at once, 1 to 16, or 'auto': as many as the CPU allows (2 to 16).",
+        help="Pages loaded at once, 1 to 16, or 'auto': as many as the CPU and the network "
+        "allow (2 to 16).",
     ),
     _number_option(
         "--sample-per-template",

@@ -254,6 +254,7 @@ class Crawler:
         if host not in self.host_limits:
             self.host_limits[host] = asyncio.Semaphore(1 if delay else MOST)
         async with self.host_limits[host], self.limit:
+            started = asyncio.get_running_loop().time()
             result: Recorded | CrawlError
             for attempt in range(2):
                 browser = self.browser
@@ -268,6 +269,7 @@ class Crawler:
                     if attempt or not await self._restart_browser(browser):
                         break
             finished[url] = result
+            self.limit.took(asyncio.get_running_loop().time() - started)
             self._report(url, failed=isinstance(result, CrawlError))
             if delay:
                 await asyncio.sleep(delay)

@@ -14,7 +14,7 @@ class CrawlOptions:
     timeout_ms: int = 20_000  # per navigation
     block_third_party: bool = False
     browser: str | None = None  # executable; None: discovered (crawl/browser.py)
-    concurrency: int | None = 4  # pages at once; None: as many as the CPU allows (slots.py)
+    concurrency: int | None = None  # pages at once; None: as many as the machine allows (slots.py)
     same_host: bool = False
     allowed_hosts: tuple[str, ...] = ()
     include: tuple[str, ...] = ()

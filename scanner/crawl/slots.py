@@ -1,12 +1,15 @@
-"""How many pages load at once: a fixed number, or as many as the machine's CPU allows. Loading
-a page mostly waits on the network, so more tabs pay until the processors are busy; past that
-they only slow every page down. The choice of pages never depends on it (the frontier chooses
-each level first), so the record does not either."""
+"""How many pages load at once: a fixed number, or as many as the machine allows. Loading a
+page mostly waits on the network, so more tabs pay until the processors are busy, or until the
+network (a server, a slow DNS resolver) makes each page wait longer; past that they only slow
+every page down. The choice of pages never depends on it (the frontier chooses each level
+first), so the record does not either."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from contextlib import suppress
+from statistics import median
 from types import TracebackType
 
 import psutil
@@ -14,16 +17,23 @@ import psutil
 FEWEST, START, MOST = 2, 4, 16  # pages at once when the number follows the CPU
 SAMPLE_S = 0.5
 IDLE_CPU, BUSY_CPU = 60.0, 90.0  # percent of all processors: room for more tabs, too many
+WINDOW = 8  # the visits whose median time says how long a page takes now
+SLOWER = 1.5  # pages taking this much longer than at their quickest: the network is saturated
 
 
 class Slots:
     """An async context manager, like a semaphore whose size is `fixed`, or, with None, starts
-    at START and follows the CPU between FEWEST and MOST while pages wait for a slot."""
+    at START and follows the machine between FEWEST and MOST while pages wait for a slot: more
+    while the CPU has room and pages take no longer than at their quickest (`took` tells how
+    long each visit took), fewer when the CPU is saturated, back to START when pages slow."""
 
     def __init__(self, fixed: int | None) -> None:
         self.size = fixed or START
         self.follows_cpu = fixed is None
         self.busy = self.waiting = 0
+        self.recent: deque[float] = deque(maxlen=WINDOW)
+        self.quickest: float | None = None  # the lowest median of a full window
+        self.since_resize = 0  # visits ended at this size
         self.changed = asyncio.Condition()
         self.sampler: asyncio.Task[None] | None = None
 
@@ -56,15 +66,43 @@ class Slots:
             async with self.changed:
                 self.changed.notify_all()
 
+    def took(self, seconds: float) -> None:
+        """A visit ended after `seconds`."""
+        self.recent.append(seconds)
+        self.since_resize += 1
+        if len(self.recent) == WINDOW:
+            now = median(self.recent)
+            self.quickest = now if self.quickest is None else min(self.quickest, now)
+
     def resize(self, cpu_percent: float) -> None:
-        """One step towards what the CPU allows: more while pages wait and the processors have
-        room, fewer when they are saturated."""
+        """One step towards what the machine allows: more while pages wait, the processors
+        have room and each tab has ended a visit at this size no slower than pages went at
+        their quickest; fewer when the processors are saturated; START again when pages slow
+        down."""
         if not self.follows_cpu:
             return
-        if cpu_percent < IDLE_CPU and self.waiting and self.busy >= self.size:
-            self.size = min(MOST, self.size + 2)
-        elif cpu_percent > BUSY_CPU:
+        before = self.size
+        if cpu_percent > BUSY_CPU:
             self.size = max(FEWEST, self.size - 1)
+        elif self._slowed():
+            self.size = min(self.size, START)
+        elif (
+            cpu_percent < IDLE_CPU
+            and self.waiting
+            and self.busy >= self.size
+            and self.since_resize >= self.size
+            and self.quickest is not None
+        ):
+            self.size = min(MOST, self.size + 2)
+        if self.size != before:
+            self.since_resize = 0
+
+    def _slowed(self) -> bool:
+        return (
+            self.quickest is not None
+            and len(self.recent) == WINDOW
+            and median(self.recent) > SLOWER * self.quickest
+        )
 
     async def close(self) -> None:
         if self.sampler is not None:

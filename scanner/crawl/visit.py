@@ -72,8 +72,13 @@ MUTATION_CLOCK = """(() => {
     {value: () => (pending > 0 ? 0 : performance.now() - last)});
 })();"""
 # Resolves once the page has been still for `quiet` ms (counted from its last change, so a page
-# already still is read at once), or after `limit` ms.
+# already still is read at once), or after `limit` ms; at once when nothing in the document can
+# change it (no script it runs, no handler of the events a loaded page still gets).
 WAIT_FOR_QUIET_DOM = """([quiet, limit]) => new Promise((resolve) => {
+  const runs = 'script:not([type]), script[type=""], script[type="module"], ' +
+    'script[type*="javascript" i], script[type*="ecmascript" i], ' +
+    '[onload], [onerror], [onpageshow], [onanimationend], [ontransitionend]';
+  if (!document.querySelector(runs)) { resolve(true); return; }
   const started = performance.now();
   const clock = typeof window.__scannerQuietMs === "function"
     ? window.__scannerQuietMs : () => performance.now() - started;  // a document without it
