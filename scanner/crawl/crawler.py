@@ -157,6 +157,7 @@ class Crawler:
             # After Ctrl-C the browser, or Playwright's driver, may be gone or never answer.
             with suppress(Error, asyncio.TimeoutError):
                 if hasattr(self, "browser"):
+                    await self.tabs.close_all()  # within 2 * CLOSE_TAB_S
                     await asyncio.wait_for(self.browser.close(), CLOSE_TIMEOUT_S)
             with suppress(Error, asyncio.TimeoutError):
                 await asyncio.wait_for(self.playwright.stop(), CLOSE_TIMEOUT_S)

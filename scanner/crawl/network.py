@@ -171,6 +171,12 @@ def _nowhere(_: str) -> str:
     return "a popup"
 
 
+async def _scripts_off(guard: TabGuard) -> None:
+    """No more script of the tab's page runs, its pagehide and unload handlers included."""
+    with suppress(Error, asyncio.TimeoutError):
+        await asyncio.wait_for(guard.scripts(enabled=False), CLOSE_TAB_S)
+
+
 @dataclass
 class Hits:
     """The analytics hits a tab tried to send: their host and path, and the events they sent."""
@@ -254,10 +260,21 @@ class Tabs:
                 return
         await self._close(page)
 
+    async def close_all(self) -> None:
+        """Before the browser closes: the tabs being emptied are emptied, and every other tab
+        has its scripts turned off, so no page's pagehide or unload handler runs as it goes
+        (a beacon sent then leaves from the browser, past the tab's blocking)."""
+        if self.emptying:
+            await asyncio.wait(set(self.emptying), timeout=CLOSE_TAB_S)
+        busy = [guard for page, guard in self.guards.items() if page not in self.idle]
+        await asyncio.gather(*(_scripts_off(guard) for guard in busy))
+
     async def _close(self, page: Page) -> None:
-        """Close a tab, within CLOSE_TAB_S; one that will not close (a page reloading itself
-        without end) has its renderer crashed first."""
-        self.guards.pop(page, None)
+        """Close a tab, its scripts off first, within CLOSE_TAB_S; one that will not close (a
+        page reloading itself without end) has its renderer crashed first."""
+        guard = self.guards.pop(page, None)
+        if guard is not None:
+            await _scripts_off(guard)
         with suppress(Error, asyncio.TimeoutError):
             await asyncio.wait_for(page.close(), CLOSE_TAB_S)
             return
@@ -284,7 +301,8 @@ async def guard_requests(context: BrowserContext, tabs: Tabs) -> None:
             if await page.opener() is None:
                 await asyncio.sleep(POPUP_GRACE_S)
             if page not in tabs.guards:  # registered within POPUP_GRACE_S of opening
-                await _guard_tab(page, _nowhere)  # its beacons on closing are refused too
+                # its navigations refused, and no handler of its own runs as it closes
+                await _scripts_off(await _guard_tab(page, _nowhere))
                 await page.close()
 
     await context.route_web_socket(is_hit, refuse_socket)
