@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
+from scanner.outputs.registry import SCAN_OUTPUTS
 from scanner.serve import serve_directory
 from tests.conftest import FIXTURES, REQUIRED_KINDS, invoke, run_cli
 from tests.golden import GOLDEN, RECORDED_HOST
@@ -69,8 +69,8 @@ def test_two_scans_of_the_same_site_are_byte_identical(demo_scan: tuple[str, Pat
 def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(tmp_path: Path) -> None:
     result = invoke("analyze", str(GOLDEN / "demo" / "site.json"), "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(o.name for o in ANALYSIS_OUTPUTS)
-    for output in ANALYSIS_OUTPUTS:
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(o.name for o in SCAN_OUTPUTS)
+    for output in SCAN_OUTPUTS:
         assert (tmp_path / output.name).read_bytes() == (GOLDEN / "demo" / output.name).read_bytes()
 
 
