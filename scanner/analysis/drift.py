@@ -12,7 +12,7 @@ from scanner.models import EventDecision, Finding, PlanDiff, PlanFile, Tracking
 from scanner.models.diff import EventChange, TemplateKinds
 from scanner.url_templates import template
 
-COMPARED = ("name", "tier", "parameters", "destinations", "notes")
+COMPARED = ("name", "tier", "parameters", "destinations", "notes", "status")
 # What `--fail-on` can choose, and the parts of the diff each counts.
 PARTS = {
     "events": ("events_added", "events_removed", "events_changed"),

@@ -28,10 +28,13 @@ NEEDS = {
 
 
 class PlanProblem(Exception):
-    def __init__(self, where: Location, problem: str) -> None:
+    """A problem at `where`; `other`: the earlier event it duplicates."""
+
+    def __init__(self, where: Location, problem: str, other: Location = ()) -> None:
         super().__init__(problem)
         self.where = where
         self.problem = problem
+        self.other = other
 
 
 def read_plan_file(path: Path) -> PlanFile:
@@ -62,9 +65,10 @@ def parse_plan_file(text: str, name: str) -> PlanFile:
     except PlanProblem as problem:
         line = _line(root, problem.where)
         field = _field(problem.where) or "(top level)"
-        raise BadInput(
-            f"{name}: line {line}, {field}: {problem.problem}; fix it and run again."
-        ) from None
+        text = problem.problem.rstrip(".")
+        if problem.other:
+            text += f" (line {_line(root, problem.other)})"
+        raise BadInput(f"{name}: line {line}, {field}: {text}; fix it and run again.") from None
     return plan
 
 
@@ -72,13 +76,19 @@ def _validated(data: dict[str, Any]) -> PlanFile:
     try:
         return PlanFile.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        problems = error.errors()
+        typos = [p for p in problems if p["type"] == "extra_forbidden"]
+        first = (typos or problems)[0]  # a misspelt field, rather than the one it misses
         where = tuple(first["loc"])
+        given = first.get("input")
         if first["type"] == "missing":
             raise PlanProblem(where, "missing") from None
         if first["type"] == "extra_forbidden":
             raise PlanProblem(where, "not a field of the plan (a typo?)") from None
-        raise PlanProblem(where, f"{first['msg']} (given: {first.get('input')!r})") from None
+        if first["type"] == "literal_error":
+            expected = first.get("ctx", {}).get("expected", "")
+            raise PlanProblem(where, f"unknown value {given!r}; one of {expected}") from None
+        raise PlanProblem(where, f"{first['msg']} (given: {given!r})") from None
 
 
 def _check_events(events: list[EventDecision]) -> None:
@@ -95,13 +105,15 @@ def _check_events(events: list[EventDecision]) -> None:
         if by_name in seen_names:
             raise PlanProblem(
                 (*here, "name"),
-                f"a duplicate: events[{seen_names[by_name]}] is the same kind under this name",
+                "a duplicate: an earlier event has this kind and name",
+                ("events", seen_names[by_name]),
             )
         if by_trigger in seen_triggers:
             raise PlanProblem(
                 (*here, "trigger"),
-                f"a duplicate: events[{seen_triggers[by_trigger]}] is the same kind on the same "
-                "trigger (it would be counted twice)",
+                "a duplicate: an earlier event has this kind and trigger (it would be counted "
+                "twice)",
+                ("events", seen_triggers[by_trigger]),
             )
         seen_names[by_name] = seen_triggers[by_trigger] = index
 

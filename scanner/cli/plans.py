@@ -4,6 +4,7 @@ the --plan option of `scanner scan`."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -80,7 +81,7 @@ def diff_command(old: Path, new: Path, as_json: bool, fail_on: tuple[str, ...]) 
         click.echo(diff_text(result))
     parts = list(PARTS) if "any" in fail_on else list(fail_on)
     if changed(result, parts):
-        click.get_current_context().exit(1)
+        sys.exit(1)  # not click's exit, which standalone_mode=False turns into a return value
 
 
 def diff_text(result: PlanDiff) -> str:
