@@ -21,7 +21,7 @@ from scanner import analysis
 from scanner.analysis.decisions import apply_decisions
 from scanner.analysis.drift import Scan, diff
 from scanner.analysis.plan_file import read_plan_file
-from scanner.analysis.rules import rules_for
+from scanner.analysis.rules import RuleSet, rules_for
 from scanner.crawl import CrawlOptions, Progress, crawl
 from scanner.errors import BadInput, Interrupted, SiteUnavailable
 from scanner.models import (
@@ -135,7 +135,8 @@ def export(plan: PlanSource) -> Analysis:
             "google_ads_id": decided.google_ads_id,
         }
     )
-    proposal = analysis.analyze(site, options, rules_for(options))
+    rules = rules_for(options)  # the plan's business type and IDs leave the packs as they are
+    proposal = analysis.analyze(site, options, rules)
     changed: dict[str, str] = {}
     if decided.business_type != proposal.plan.business_type.type:
         if decided.business_type not in BUSINESS_TYPES:
@@ -148,22 +149,30 @@ def export(plan: PlanSource) -> Analysis:
         changed["measurement_id"] = decided.measurement_id
     if changed:
         options = options.model_copy(update=changed)
-        proposal = analysis.analyze(site, options, rules_for(options))
-    return _with_decisions(proposal, plan, None, rescan=False)
+        proposal = analysis.analyze(site, options, rules)
+    return _with_decisions(proposal, plan, rules)
 
 
 def keep_decisions(found: Analysis, plan: PlanSource) -> Analysis:
     """A new scan's analysis with the plan's decisions kept: what the analyst changed stays,
     what they left as the plan's own crawl proposed follows this scan, events they removed stay
     removed; what is new is added (status new), planned events no longer found are gone."""
-    previous = analyze(plan.site).plan if plan.site else None
-    return _with_decisions(found, plan, previous, rescan=True)
+    rules = rules_for(found.site.settings)
+    previous = None
+    if plan.site is not None:
+        same = plan.site.settings.rules == found.site.settings.rules
+        earlier = rules if same else rules_for(plan.site.settings)
+        previous = analysis.analyze(plan.site, plan.site.settings, earlier).plan
+    return _with_decisions(found, plan, rules, previous, rescan=True)
 
 
 def _with_decisions(
-    found: Analysis, plan: PlanSource, previous: Plan | None, rescan: bool
+    found: Analysis,
+    plan: PlanSource,
+    rules: RuleSet,
+    previous: Plan | None = None,
+    rescan: bool = False,
 ) -> Analysis:
-    rules = rules_for(found.site.settings)
     decided = apply_decisions(found.plan, plan.decisions, found.site, rules, previous, rescan)
     return Analysis(site=found.site, findings=found.findings, plan=decided)
 

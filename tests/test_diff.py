@@ -15,7 +15,7 @@ from scanner import SCAN_OUTPUTS, analyze, write_outputs
 from scanner.models import Page, Tracking
 from scanner.serve import serve_directory
 from tests.conftest import FIXTURES, invoke
-from tests.golden import recording
+from tests.golden import analysis_of, recording
 from tests.test_rescan import changed, renamed_newsletter, without_wishlist
 
 PRODUCTS = "127.0.0.1/products/<slug>"
@@ -30,7 +30,7 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo's recording, and the same site without its wishlist buttons, its newsletter
     form renamed and a GA4 tag added."""
     old, new = tmp_path_factory.mktemp("old"), tmp_path_factory.mktemp("new")
-    write_outputs(analyze(recording("demo")), SCAN_OUTPUTS, old)
+    write_outputs(analysis_of("demo"), SCAN_OUTPUTS, old)
     site = changed(
         changed(changed(recording("demo"), without_wishlist), renamed_newsletter), with_ga4
     )
@@ -89,7 +89,7 @@ def test_fail_on_chooses_what_counts(
 
 def test_a_change_that_fail_on_does_not_count_exits_0(tmp_path: Path) -> None:
     old = tmp_path / "old"
-    write_outputs(analyze(recording("demo")), SCAN_OUTPUTS, old)
+    write_outputs(analysis_of("demo"), SCAN_OUTPUTS, old)
     new = tmp_path / "new"
     shutil.copytree(old, new)
     plan = new / "plan.yaml"

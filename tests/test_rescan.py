@@ -13,7 +13,7 @@ import pytest
 from scanner import SCAN_OUTPUTS, analyze, load_plan, write_outputs
 from scanner.api import PlanSource, keep_decisions
 from scanner.models import Form, Page, Plan, PlannedEvent, Site
-from tests.golden import recording
+from tests.golden import analysis_of, recording
 from tests.test_export import edited, without_event
 
 
@@ -41,10 +41,13 @@ def renamed_newsletter(page: Page) -> Page:
 
 @pytest.fixture(scope="module")
 def rescanned(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    """The plan of a crawl without the login form, edited by an analyst, then a new crawl in
-    which the login form appeared, the wishlist buttons went and the newsletter form was
-    renamed."""
-    folder = tmp_path_factory.mktemp("scan")
+    return rescanned_plan(tmp_path_factory.mktemp("scan"))
+
+
+def rescanned_plan(folder: Path) -> Plan:
+    """The plan of a crawl without the login form, scanned into `folder` and edited by an
+    analyst, then a new crawl in which the login form appeared, the wishlist buttons went and
+    the newsletter form was renamed."""
     first = changed(recording("demo"), without_login)
     write_outputs(analyze(first), SCAN_OUTPUTS, folder)
     plan = edited(
@@ -109,10 +112,10 @@ def test_without_the_plans_crawl_every_unplanned_proposal_is_new(tmp_path: Path)
     """The plan's own crawl says what was proposed before; without it, an event the analyst
     removed cannot be told from a new one."""
     folder = tmp_path / "scan"
-    write_outputs(analyze(recording("demo")), SCAN_OUTPUTS, folder)
+    write_outputs(analysis_of("demo"), SCAN_OUTPUTS, folder)
     plan = folder / "plan.yaml"
     plan.write_text(without_event(plan.read_text(), "email_click"))
     decisions = load_plan(plan).decisions
-    again = keep_decisions(analyze(recording("demo")), PlanSource(plan, decisions, None)).plan
+    again = keep_decisions(analysis_of("demo"), PlanSource(plan, decisions, None)).plan
     assert [e.event for e in again.events if e.status == "new"] == ["email_click"]
     assert all(e.status in ("seen", "not seen", "new") for e in again.events)
