@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from scanner.analysis.rules import event_name_problem
 from scanner.errors import BadInput
 from scanner.models import EventDecision, PlanFile, TriggerSpec
+from scanner.models.files import read_input
 
 Location = tuple[str | int, ...]
 # What each trigger type cannot do without.
@@ -39,12 +40,7 @@ class PlanProblem(Exception):
 
 def read_plan_file(path: Path) -> PlanFile:
     """Load and check a plan.yaml; BadInput naming the line and field of the first problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file; give the plan.yaml a scan wrote.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"{path}: cannot be read ({error}).") from None
+    text = read_input(path, "give the plan.yaml a scan wrote.")
     return parse_plan_file(text, str(path))
 
 

@@ -17,7 +17,7 @@ from scanner.models.schemas import SCHEMAS, schema_text
 from scanner.outputs.registry import EXPORT_OUTPUTS
 from scanner.outputs.write import write_outputs
 
-DIFF_EXITS = "exit 0: nothing that --fail-on counts changed; 1: something did"
+DIFF_EXITS = "0 when nothing that --fail-on counts changed, 1 when something did"
 
 
 def _plan_source(_: click.Context, __: click.Parameter, value: Path | None) -> PlanSource | None:
