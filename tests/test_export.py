@@ -85,14 +85,15 @@ def test_renames_follow_into_references_the_funnel_and_the_container(tmp_path: P
         ("- name: purchase", "- name: order_complete"),
         ("- name: add_to_cart", "- name: cart_add"),
     )
-    result = exported(plan)
+    analysis = export(load_plan(plan))
+    result = analysis.plan
     by_kind = {event.kind: event for event in result.events}
     cart = by_kind["add_to_cart"]
     assert cart.event == "cart_add" and cart.pages and cart.findings == 12  # evidence kept
     assert cart.leads_to == "order_complete"
     assert ["cart_add"] in [step.events for step in result.funnel]
     assert "order_complete" in {name for step in result.funnel for name in step.events}
-    write_outputs(export(load_plan(plan)), EXPORT_OUTPUTS, tmp_path / "out")
+    write_outputs(analysis, EXPORT_OUTPUTS, tmp_path / "out")
     container = json.loads((tmp_path / "out" / "gtm-container.json").read_text())
     tags = container["containerVersion"]["tag"]
     names = {p["value"] for t in tags for p in t["parameter"] if p["key"] == "eventName"}
@@ -112,12 +113,12 @@ def test_tiers_notes_and_removed_events(tmp_path: Path) -> None:
         ),
     )
     plan.write_text(without_event(plan.read_text(), "login"))
-    result = exported(plan)
-    by_kind = {event.kind: event for event in result.events}
+    analysis = export(load_plan(plan))
+    by_kind = {event.kind: event for event in analysis.plan.events}
     assert by_kind["add_to_cart"].tier == "optional"
     assert by_kind["add_to_cart"].notes == "Ask the developers about the quick-add button."
     assert "login_form" not in by_kind
-    rendered = plan_json(export(load_plan(plan)))
+    rendered = plan_json(analysis)
     assert '"login"' not in rendered and "quick-add button" in rendered
 
 

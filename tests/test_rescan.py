@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from scanner import SCAN_OUTPUTS, analyze, load_plan, write_outputs
 from scanner.api import PlanSource, keep_decisions
 from scanner.models import Form, Page, Plan, PlannedEvent, Site
@@ -37,11 +35,6 @@ def renamed_newsletter(page: Page) -> Page:
         return form.model_copy(update={"selector": "#news-signup", "id": "news-signup"})
 
     return page.model_copy(update={"forms": [rename(form) for form in page.forms]})
-
-
-@pytest.fixture(scope="module")
-def rescanned(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    return rescanned_plan(tmp_path_factory.mktemp("scan"))
 
 
 def rescanned_plan(folder: Path) -> Plan:

@@ -4,19 +4,18 @@ generate them, printed by `scanner schema`, and the real outputs validate agains
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
+from scanner.models import Plan
 from scanner.models.schemas import SCHEMAS, schema, schema_file, schema_text
 from scanner.outputs.plan_json import plan_record
 from scanner.outputs.plan_yaml import plan_file
 from tests.conftest import ROOT, invoke
 from tests.golden import GOLDEN, SITES
-from tests.test_rescan import rescanned_plan
 
 PUBLISHED = ROOT / "schemas"
 
@@ -44,9 +43,9 @@ def test_the_golden_outputs_validate(site: str) -> None:
     validate("plan-yaml", yaml.safe_load((GOLDEN / site / "plan.yaml").read_text()))
 
 
-def test_a_rescans_outputs_validate(tmp_path: Path) -> None:
+def test_a_rescans_outputs_validate(rescanned: Plan) -> None:
     """Statuses gone and new, notes, a hand-added event."""
-    plan = rescanned_plan(tmp_path)
+    plan = rescanned
     assert {"gone", "new", "not seen"} <= {event.status for event in plan.events}
     validate("plan", plan_record(plan))
     validate("plan-yaml", plan_file(plan).model_dump(mode="json"))

@@ -18,6 +18,7 @@ from scanner.models import EventDecision, PlanFile, TriggerSpec
 from scanner.models.files import read_input
 
 Location = tuple[str | int, ...]
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it
 # What each trigger type cannot do without.
 NEEDS = {
     "click": ("selectors", "scoped"),
@@ -46,8 +47,8 @@ def read_plan_file(path: Path) -> PlanFile:
 
 def parse_plan_file(text: str, name: str) -> PlanFile:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=LOADER)
+        data = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f"line {mark.line + 1}: " if mark else ""
