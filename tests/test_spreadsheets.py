@@ -10,6 +10,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
+from scanner.models import Analysis
 from scanner.outputs import plan_csv, plan_xlsx
 from scanner.outputs.plan_table import EVENT_COLUMNS
 from tests.golden import analysis_of
@@ -61,6 +62,15 @@ def test_plan_xlsx_has_events_parameters_and_a_sheet_per_destination() -> None:
     meta = {row[0]: row[2] for row in sheets["Meta"][1:]}
     assert meta["add_to_cart"] == "AddToCart" and "login" not in meta  # no Meta event
     assert len(sheets["GA4"]) == len(plan.events) + 1
+
+
+def test_a_value_that_looks_like_a_formula_stays_text() -> None:
+    analysis = analysis_of("demo")
+    first = analysis.plan.events[0].model_copy(update={"notes": "x", "event": "=1+1"})
+    plan = analysis.plan.model_copy(update={"events": [first]})
+    data = plan_xlsx.render(Analysis(analysis.site, analysis.findings, plan))
+    cell = load_workbook(io.BytesIO(data))["events"]["A2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"
 
 
 def test_plan_xlsx_is_the_same_bytes_for_the_same_plan() -> None:

@@ -47,6 +47,9 @@ def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: list[list[s
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            cell.data_type = "s"  # text, never a formula (a value may start with '=')
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
