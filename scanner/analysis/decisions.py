@@ -96,7 +96,9 @@ def apply_decisions(
             for j, event in enumerate(proposal.events)
             if j not in taken
         ]
-    return _finished(proposal, events, _renames(decided, proposal, matched), site, rules)
+    # The proposal's names -> the plan's, for what points at events (leads_to).
+    renames = {proposal.events[j].event: events[i].event for i, j in matched.items()}
+    return _finished(proposal, events, renames, site, rules)
 
 
 def _decided_event(
@@ -153,12 +155,6 @@ def _added(decision: EventDecision, proposal: Plan, rules: RuleSet) -> PlannedEv
         findings=0,
         selectors=[],
     )
-
-
-def _renames(decided: PlanFile, proposal: Plan, matched: dict[int, int]) -> dict[str, str]:
-    """The proposal's event names -> the analyst's, for the events that point at others
-    (leads_to) and the funnel."""
-    return {proposal.events[j].event: decided.events[i].name for i, j in matched.items()}
 
 
 def _finished(
