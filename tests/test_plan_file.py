@@ -69,6 +69,32 @@ def test_an_event_name_ga4_rejects_or_reserves(name: str, problem: str) -> None:
     assert f"'{name}' {problem}" in message
 
 
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("google_click", "starts with a prefix GA4 reserves"),
+        ("_click", "starts with a prefix GA4 reserves"),
+        ("click text", "is not a GA4 parameter name"),
+        ("c" * 41, "is not a GA4 parameter name"),
+    ],
+)
+def test_a_parameter_name_ga4_rejects_or_reserves(name: str, problem: str) -> None:
+    old = "    click_text: '{{Click Text}}'\n    click_url: '{{Click URL}}'\n  destinations:\n"
+    old += "    meta: AddToCart"
+    message = error_of(old, old.replace("click_text", name))
+    line = line_of("- name: add_to_cart") + 9  # the parameter's line in that event
+    assert message.startswith(f"plan.yaml: line {line}, events[3].parameters.{name}: ")
+    assert f"'{name}' {problem}" in message
+
+
+def test_more_parameters_than_ga4_takes() -> None:
+    old = "    click_url: '{{Click URL}}'\n  destinations:\n    meta: AddToCart"
+    many = "".join(f"    p{n}: x\n" for n in range(24))
+    message = error_of(old, many + old)
+    line = line_of("- name: add_to_cart") + 8  # the parameters: line of that event
+    assert message.startswith(f"plan.yaml: line {line}, events[3].parameters: 26 parameters")
+
+
 def test_a_missing_trigger() -> None:
     without = ADD_TO_CART.split("  trigger:")[0]
     message = error_of(ADD_TO_CART, without)

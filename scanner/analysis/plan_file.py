@@ -19,6 +19,10 @@ from scanner.models.files import read_input
 
 Location = tuple[str | int, ...]
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it
+# GA4's limits on event parameters (shared/reference/gtm-format.md, section 9).
+PARAMETER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+RESERVED_PARAMETER_PREFIXES = ("_", "firebase_", "ga_", "google_", "gtag.")
+MAX_PARAMETERS = 25
 # What each trigger type cannot do without.
 NEEDS = {
     "click": ("selectors", "scoped"),
@@ -97,6 +101,7 @@ def _check_events(events: list[EventDecision]) -> None:
         if problem:
             raise PlanProblem((*here, "name"), problem)
         _check_trigger(event.trigger, (*here, "trigger"))
+        _check_parameters(event.parameters, (*here, "parameters"))
         by_name = (event.kind, event.name)
         by_trigger = (event.kind, event.trigger.model_dump_json())
         if by_name in seen_names:
@@ -129,6 +134,20 @@ def _check_trigger(trigger: TriggerSpec, here: Location) -> None:
             re.compile(getattr(trigger, field))
         except re.error as error:
             raise PlanProblem((*here, field), f"not a regular expression ({error})") from None
+
+
+def _check_parameters(parameters: dict[str, str], here: Location) -> None:
+    if len(parameters) > MAX_PARAMETERS:
+        raise PlanProblem(here, f"{len(parameters)} parameters; GA4 takes {MAX_PARAMETERS} at most")
+    for name in parameters:
+        if name.startswith(RESERVED_PARAMETER_PREFIXES):
+            raise PlanProblem((*here, name), f"'{name}' starts with a prefix GA4 reserves")
+        if not PARAMETER_NAME.match(name):
+            raise PlanProblem(
+                (*here, name),
+                f"'{name}' is not a GA4 parameter name (letters, digits and _, starting with a "
+                "letter, at most 40 characters)",
+            )
 
 
 def _check_selector(selector: str, here: Location) -> None:
