@@ -86,7 +86,7 @@ def main() -> None:
     )
 
 
-def render_outputs(analysis: Analysis) -> list[str]:
+def render_outputs(analysis: Analysis) -> list[str | bytes]:
     return [output.render(analysis) for output in ANALYSIS_OUTPUTS]
 
 

@@ -1,25 +1,40 @@
 """Website scanner that proposes GA4 tracking plans and GTM containers.
 
-The library API: `scan`, `analyze` and `write_outputs`, with their options and results; the
-typed data is in `scanner.models`, the errors in `scanner.errors`.
+The library API: `scan`, `analyze`, `load_plan`, `export`, `compare` and `write_outputs`, with
+their options and results; the typed data is in `scanner.models`, the errors in
+`scanner.errors`.
 """
 
-from scanner.api import ScanOptions, ScanResult, analyze, scan
+from scanner.api import (
+    PlanSource,
+    ScanOptions,
+    ScanResult,
+    analyze,
+    compare,
+    export,
+    load_plan,
+    scan,
+)
 from scanner.crawl import CrawlOptions, CrawlProgress
 from scanner.models import Analysis, AnalysisOptions, read_site
-from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
+from scanner.outputs.registry import ANALYSIS_OUTPUTS, EXPORT_OUTPUTS, SCAN_OUTPUTS
 from scanner.outputs.write import write_outputs
 
 __all__ = [
     "ANALYSIS_OUTPUTS",
+    "EXPORT_OUTPUTS",
     "SCAN_OUTPUTS",
     "Analysis",
     "AnalysisOptions",
     "CrawlOptions",
     "CrawlProgress",
+    "PlanSource",
     "ScanOptions",
     "ScanResult",
     "analyze",
+    "compare",
+    "export",
+    "load_plan",
     "read_site",
     "scan",
     "write_outputs",

@@ -13,6 +13,7 @@ import pytest
 
 from scanner.analysis.rules import RuleSet, load_rules
 from scanner.cli import main
+from scanner.models import Plan
 from scanner.resources import resource_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,14 @@ IN_CI = bool(os.environ.get("CI"))
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return load_rules(resource_dir("rules"))
+
+
+@pytest.fixture(scope="session")
+def rescanned(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    """The demo's plan edited by an analyst and kept across a re-scan (tests/test_rescan.py)."""
+    from tests.test_rescan import rescanned_plan  # a test module, which imports this one
+
+    return rescanned_plan(tmp_path_factory.mktemp("scan"))
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess[str]:

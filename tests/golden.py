@@ -86,12 +86,18 @@ def replay(site: Site) -> Analysis:
     return analyze(site, site.settings, rules_for(site.settings))
 
 
-def check_golden(path: Path, text: str) -> None:
-    """`text` must equal the golden file; with UPDATE_GOLDEN=1 it becomes the golden file."""
+def check_golden(path: Path, content: str | bytes) -> None:
+    """`content` must equal the golden file; with UPDATE_GOLDEN=1 it becomes the golden file.
+    A binary file (plan.xlsx) is compared byte for byte."""
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         return
+    if isinstance(content, bytes):
+        expected_bytes = path.read_bytes() if path.exists() else b""
+        assert content == expected_bytes, f"{path.relative_to(ROOT)} differs (UPDATE_GOLDEN=1)"
+        return
+    text = content
     expected = path.read_text(encoding="utf-8") if path.exists() else ""
     if text != expected:
         diff = difflib.unified_diff(

@@ -32,7 +32,11 @@ LIBRARIES = {
     "publicsuffixlist": {"crawl"},
     "jinja2": {"outputs"},
     "click": {"cli"},
-    "yaml": {"analysis.rules"},  # where rule packs (and, later, plans) are read
+    # where rule packs and plan.yaml are read, and plan.yaml written
+    "yaml": {"analysis.rules", "analysis.plan_file", "outputs.plan_yaml"},
+    "soupsieve": {"analysis.plan_file"},  # CSS selectors of plan.yaml checked
+    "openpyxl": {"outputs.plan_xlsx"},
+    "jsonschema": set(),  # tests only
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }

@@ -148,6 +148,7 @@ def _unseen(kind: str, settings: KindPlan) -> PlannedEvent:
         pages=[],
         findings=0,
         selectors=[],
+        status="not seen",
     )
 
 

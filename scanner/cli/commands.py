@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from scanner.analysis.rules import rules_for
-from scanner.api import ScanOptions, ScanResult, analyze, scan
+from scanner.api import PlanSource, ScanOptions, ScanResult, analyze, scan
 from scanner.cli.exits import EXIT_CODES
 from scanner.cli.options import (
     analysis_options,
@@ -22,11 +22,13 @@ from scanner.cli.options import (
     type_option,
     with_crawl_options,
 )
+from scanner.cli.plans import commands as plan_commands
+from scanner.cli.plans import kept_summary, plan_option
 from scanner.cli.progress import ProgressLine
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
-from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
+from scanner.outputs.registry import SCAN_OUTPUTS
 from scanner.outputs.write import check_writable, write_outputs
 from scanner.resources import resource_dir
 from scanner.serve import serve_directory
@@ -60,12 +62,15 @@ SCAN_OUT_HELP = "Directory to write site.json and the plan, hand-off, audiences 
     is_flag=True,
     help="Block requests to other sites (tags, widgets, CDNs): faster, but pages may render less.",
 )
-def scan_command(urls: tuple[str, ...], out: Path, resume: bool, **settings: Any) -> None:
+@plan_option
+def scan_command(
+    urls: tuple[str, ...], out: Path, resume: bool, plan: PlanSource | None, **settings: Any
+) -> None:
     """Crawl URLS (same site) in headless Chromium and write the plan and container to OUT."""
     analysis, crawl_settings = split_options(settings)
     options = ScanOptions(crawl=CrawlOptions(**crawl_settings), analysis=analysis)
     previous = _previous_scan(list(urls), out) if resume else None
-    _scan_and_write(list(urls), out, options, previous)
+    _scan_and_write(list(urls), out, options, previous, plan)
 
 
 def _previous_scan(urls: list[str], out: Path) -> Site | None:
@@ -106,7 +111,10 @@ def demo(out: Path, port: int, **settings: Any) -> None:
 
 @cli.command(name="analyze")
 @click.argument("site_json", type=click.Path(dir_okay=False, path_type=Path))
-@out_option("Directory to write the plan, hand-off, audiences and container into.")
+@out_option(
+    "Directory to write the plan, hand-off, audiences and container into, with the crawl "
+    "record that plan.yaml names."
+)
 @type_option
 @measurement_option
 @meta_option
@@ -117,7 +125,7 @@ def analyze_command(site_json: Path, out: Path, **given: Any) -> None:
     """Rebuild findings, plan and container from a site.json, without a browser."""
     site = read_site(site_json)
     options = analysis_options(site.settings, **given)
-    write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
+    write_outputs(analyze(site, options), SCAN_OUTPUTS, out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
 
 
@@ -147,19 +155,29 @@ def rules_check(directory: Path | None) -> None:
 
 
 def _scan_and_write(
-    urls: list[str], out: Path, options: ScanOptions, previous: Site | None = None
+    urls: list[str],
+    out: Path,
+    options: ScanOptions,
+    previous: Site | None = None,
+    plan: PlanSource | None = None,
 ) -> None:
     check_writable(out)
     if options.crawl.ignore_robots:
         click.echo("warning: --ignore-robots: robots.txt rules are not obeyed", err=True)
     progress = ProgressLine()
     try:
-        result = scan(urls, options, progress, previous)
+        result = scan(urls, options, progress, previous, plan)
     finally:
         progress.close()
     write_outputs(result.analysis, SCAN_OUTPUTS, out)
     click.echo(f"scanned {len(result.site.pages)} page(s); wrote {out}/", err=True)
+    if plan is not None:
+        click.echo(kept_summary(result.analysis.plan), err=True)
     _report_partial(result, out)
+
+
+for command in plan_commands:
+    cli.add_command(command)
 
 
 def _report_partial(result: ScanResult, out: Path) -> None:

@@ -15,6 +15,7 @@ from scanner.errors import (
 
 EXIT_CODES = {
     0: "done",
+    1: "scanner diff only: something changed between the two scans (what --fail-on counts)",
     2: "a malformed argument",
     3: "the site could not be scanned",
     4: "an input file is unreadable or invalid, or the output directory cannot be written",

@@ -1,12 +1,14 @@
 """The typed data passed between the stages: the crawl record, findings, the plan."""
 
 from scanner.models.analysis import Analysis
+from scanner.models.diff import PlanDiff
 from scanner.models.files import read_site
 from scanner.models.findings import BusinessTypeGuess, Finding
 from scanner.models.plan import (
     PLAN_SCHEMA_VERSION,
     TIERS,
     Destinations,
+    EventStatus,
     FunnelStep,
     ListenerName,
     PageSelectors,
@@ -18,6 +20,8 @@ from scanner.models.plan import (
     TriggerSpec,
     TriggerType,
 )
+from scanner.models.plan_file import PLAN_FILE_VERSION, EventDecision, PlanFile
+from scanner.models.plan_record import EventRecord, PlanRecord
 from scanner.models.site import (
     SITE_SCHEMA_VERSION,
     AnalysisOptions,
@@ -52,6 +56,7 @@ from scanner.models.vocabulary import (
 __all__ = [
     "BUSINESS_TYPES",
     "KINDS",
+    "PLAN_FILE_VERSION",
     "PLAN_SCHEMA_VERSION",
     "SITE_SCHEMA_VERSION",
     "TIERS",
@@ -65,6 +70,9 @@ __all__ = [
     "CrawlError",
     "Destinations",
     "Element",
+    "EventDecision",
+    "EventRecord",
+    "EventStatus",
     "Expectation",
     "Finding",
     "Form",
@@ -79,6 +87,9 @@ __all__ = [
     "PageAnnotations",
     "PageSelectors",
     "Plan",
+    "PlanDiff",
+    "PlanFile",
+    "PlanRecord",
     "PlannedEvent",
     "Product",
     "RobotsReport",

@@ -14,14 +14,19 @@ from scanner.models.site import SITE_SCHEMA_VERSION, Site
 GIVE_SITE_JSON = "give the site.json that 'scanner scan' wrote."
 
 
-def read_site(path: Path) -> Site:
-    """Load a site.json; BadInput when it is missing, not JSON or not a crawl record."""
+def read_input(path: Path, give: str) -> str:
+    """An input file's text; BadInput when it is missing (saying what to `give`) or unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file; {GIVE_SITE_JSON}") from None
+        raise BadInput(f"{path}: no such file; {give}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"{path}: cannot be read ({error}).") from None
+
+
+def read_site(path: Path) -> Site:
+    """Load a site.json; BadInput when it is missing, not JSON or not a crawl record."""
+    text = read_input(path, GIVE_SITE_JSON)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

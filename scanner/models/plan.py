@@ -26,6 +26,10 @@ Tier = Literal["key", "recommended", "optional"]
 # The listener tags the container can ship (scanner/outputs/gtm/listeners.py).
 ListenerName = Literal["", "html5_video", "chat", "calendly"]
 TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
+# seen: the crawl found it; not seen: planned, but the crawl found nothing of it (added by hand,
+# or out of the crawl's reach); gone: planned, found by the plan's previous crawl and not by this
+# one (its elements disappeared); new: proposed by this scan, not in the plan it was given.
+EventStatus = Literal["seen", "not seen", "gone", "new"]
 
 
 class PageSelectors(Model):
@@ -123,6 +127,10 @@ class PlannedEvent(Model):
         "see scanner/analysis/gaps.py.",
     )
     existing_name: str = Field("", description="The name the site sends it under.")
+    notes: str = Field("", description="The analyst's notes (plan.yaml).")
+    status: EventStatus = Field(
+        "seen", description="seen, not seen, gone or new: what the crawl found of it."
+    )
     pages: list[str] = Field(description="Pages it was seen on.")
     findings: int = Field(description="How many findings back this event.")
     selectors: list[str] = Field(description="Selectors of the elements, forms or frames found.")

@@ -52,6 +52,8 @@ def event_record(event: PlannedEvent, product: Product | None) -> dict[str, Any]
         },
         "existing": event.existing,
         "existing_name": event.existing_name,
+        "notes": event.notes,
+        "status": event.status,
         "limitations": limitations(event),
         "datalayer": datalayer_snippet(event, product),
         "pages": event.pages,

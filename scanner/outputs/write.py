@@ -36,12 +36,15 @@ def write_outputs(analysis: Analysis, outputs: Iterable[Output], out: Path) -> l
     return [path for path, _ in rendered]
 
 
-def _write_whole(path: Path, text: str) -> None:
+def _write_whole(path: Path, content: str | bytes) -> None:
     """Write beside the file, then rename over it: a full disk or Ctrl-C never leaves half a
     file (and the file gets the usual permissions, unlike a temporary file's)."""
     partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            partial.write_bytes(content)
+        else:
+            partial.write_text(content, encoding="utf-8")
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
