@@ -32,6 +32,7 @@ LIBRARIES = {
     "publicsuffixlist": {"crawl"},
     "jinja2": {"outputs"},
     "click": {"cli"},
+    "rich": {"cli.progress"},
     "yaml": {"analysis.rules"},  # where rule packs (and, later, plans) are read
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only

@@ -341,8 +341,11 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
         os.close(leader)
         piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"))
     assert process.returncode == 0
-    assert b" done, " in output and b" queued, " in output
-    assert " done, " not in piped.stderr
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", output)  # colours and cursor moves
+    assert b" queued, " in text and b" errors" in text  # the bar's text
+    assert re.search(rb"[1-9]\d*/\d+ pages", text)  # pages done of those known
+    assert b"\xe2\x94\x81" in output  # the bar itself (rich draws it with U+2501)
+    assert "queued" not in piped.stderr
 
 
 def test_usage_errors_are_one_line_too() -> None:

@@ -22,7 +22,7 @@ from scanner.cli.options import (
     type_option,
     with_crawl_options,
 )
-from scanner.cli.progress import ProgressLine
+from scanner.cli.progress import ProgressBar
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
@@ -152,7 +152,7 @@ def _scan_and_write(
     check_writable(out)
     if options.crawl.ignore_robots:
         click.echo("warning: --ignore-robots: robots.txt rules are not obeyed", err=True)
-    progress = ProgressLine()
+    progress = ProgressBar()
     try:
         result = scan(urls, options, progress, previous)
     finally:
