@@ -10,9 +10,11 @@ Errors are ScannerError subclasses (scanner.errors) whose message says what to d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from scanner import analysis
+from scanner.analysis.classify import evidence_selectors
 from scanner.analysis.rules import rules_for
 from scanner.crawl import CrawlOptions, Progress, crawl
 from scanner.errors import Interrupted, SiteUnavailable
@@ -29,6 +31,7 @@ class ScanOptions:
 class ScanResult:
     analysis: Analysis  # analysis.site is the crawl record
     interrupted: bool  # Ctrl-C stopped the crawl: the analysis is of what was gathered
+    shots: dict[str, bytes] = field(default_factory=dict)  # screenshots by file name
 
     @property
     def site(self) -> Site:
@@ -51,13 +54,16 @@ def scan(
     SiteUnavailable when no page could be scanned, Interrupted when Ctrl-C came before any
     page was; a crawl interrupted later returns what it gathered, with `interrupted` set."""
     rules = rules_for(options.analysis)
-    result = crawl(urls, options.crawl, progress, resume)
+    crawl_options = replace(options.crawl, shots=partial(evidence_selectors, rules=rules))
+    result = crawl(urls, crawl_options, progress, resume)
     site = result.site
     if not site.pages:
         if result.interrupted:
             raise Interrupted("interrupted before any page was scanned; nothing was gathered.")
         raise SiteUnavailable(site.errors[0].error if site.errors else "no page could be loaded.")
-    return ScanResult(analysis.analyze(site, options.analysis, rules), result.interrupted)
+    return ScanResult(
+        analysis.analyze(site, options.analysis, rules), result.interrupted, result.shots
+    )
 
 
 def analyze(site: Site, options: AnalysisOptions | None = None) -> Analysis:

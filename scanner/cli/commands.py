@@ -27,7 +27,7 @@ from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
-from scanner.outputs.write import check_writable, write_outputs
+from scanner.outputs.write import SHOTS_DIRECTORY, check_writable, write_outputs, write_shots
 from scanner.resources import resource_dir
 from scanner.serve import serve_directory
 
@@ -118,7 +118,18 @@ def analyze_command(site_json: Path, out: Path, **given: Any) -> None:
     site = read_site(site_json)
     options = analysis_options(site.settings, **given)
     write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
+    write_shots(_shots_beside(site, site_json.parent), out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+def _shots_beside(site: Site, directory: Path) -> dict[str, bytes]:
+    """The screenshots the scan wrote beside its site.json (for the report in another OUT)."""
+    names = {name for page in site.pages for name in page.shots.values()}
+    return {
+        name: (directory / SHOTS_DIRECTORY / name).read_bytes()
+        for name in sorted(names)
+        if (directory / SHOTS_DIRECTORY / name).is_file()
+    }
 
 
 @cli.group()
@@ -158,6 +169,7 @@ def _scan_and_write(
     finally:
         progress.close()
     write_outputs(result.analysis, SCAN_OUTPUTS, out)
+    write_shots(result.shots, out)
     click.echo(f"scanned {len(result.site.pages)} page(s); wrote {out}/", err=True)
     _report_partial(result, out)
 

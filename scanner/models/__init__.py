@@ -37,6 +37,7 @@ from scanner.models.site import (
     TemplateCoverage,
     Tracking,
 )
+from scanner.models.verification import ControlCheck, Outcome, TagCheck, Verification
 from scanner.models.vocabulary import (
     BUSINESS_TYPES,
     KINDS,
@@ -60,6 +61,7 @@ __all__ = [
     "BusinessType",
     "BusinessTypeGuess",
     "ContainerEvents",
+    "ControlCheck",
     "Conversion",
     "Coverage",
     "CrawlError",
@@ -75,6 +77,7 @@ __all__ = [
     "Kind",
     "ListenerName",
     "Model",
+    "Outcome",
     "Page",
     "PageAnnotations",
     "PageSelectors",
@@ -85,6 +88,7 @@ __all__ = [
     "SignalScore",
     "Site",
     "SkippedPage",
+    "TagCheck",
     "Target",
     "TemplateCoverage",
     "Tier",
@@ -92,5 +96,6 @@ __all__ = [
     "TriggerCheck",
     "TriggerSpec",
     "TriggerType",
+    "Verification",
     "read_site",
 ]

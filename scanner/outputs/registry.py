@@ -13,6 +13,7 @@ from scanner.outputs import (
     gtm,
     plan_json,
     plan_md,
+    report_html,
     site_json,
 )
 
@@ -32,5 +33,6 @@ ANALYSIS_OUTPUTS = (
     Output("gtm-container.json", gtm.render),
     Output("datalayer.md", datalayer_md.render),
     Output("audiences.json", audiences.render),
+    Output("report.html", report_html.render),
 )
 SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
