@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 from scanner import analysis
 from scanner.analysis.classify import evidence_selectors
 from scanner.analysis.rules import rules_for
+from scanner.analysis.verify import page_requests, read_container, verify_container
 from scanner.crawl import CrawlOptions, Progress, crawl
+from scanner.crawl.inspect import inspect_pages
 from scanner.errors import Interrupted, SiteUnavailable
 from scanner.models import Analysis, AnalysisOptions, Site
 
@@ -71,3 +74,21 @@ def analyze(site: Site, options: AnalysisOptions | None = None) -> Analysis:
     unless others are given: `analyze(read_site(path))` replays a scan exactly."""
     chosen = options if options is not None else site.settings
     return analysis.analyze(site, chosen, rules_for(chosen))
+
+
+def verify(
+    site: Site, container: Any, container_name: str, origin: str = "", browser: str | None = None
+) -> Analysis:
+    """The analysis of a scan with `verification` set: every tag of the container (a parsed GTM
+    export) evaluated, the way GTM does, on the scanned pages loaded from `origin` (the same
+    paths on another origin, such as staging; '' for the scanned site). Nothing is clicked or
+    submitted; only the consent banner is answered, as in the crawl."""
+    rules = rules_for(site.settings)
+    result = analysis.analyze(site, site.settings, rules)
+    parsed = read_container(container, container_name)
+    requests = page_requests(result, origin)
+    seen = inspect_pages(
+        [(r.url, r.controls, r.forms) for r in requests], parsed.css_selectors(), browser
+    )
+    checked = verify_container(result, rules, parsed, requests, seen, origin, container_name)
+    return replace(result, verification=checked)

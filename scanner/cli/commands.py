@@ -23,6 +23,7 @@ from scanner.cli.options import (
     with_crawl_options,
 )
 from scanner.cli.progress import ProgressBar
+from scanner.cli.verify import verify_command
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
@@ -130,6 +131,9 @@ def _shots_beside(site: Site, directory: Path) -> dict[str, bytes]:
         for name in sorted(names)
         if (directory / SHOTS_DIRECTORY / name).is_file()
     }
+
+
+cli.add_command(verify_command)
 
 
 @cli.group()

@@ -37,7 +37,16 @@ from scanner.models.site import (
     TemplateCoverage,
     Tracking,
 )
-from scanner.models.verification import ControlCheck, Outcome, TagCheck, Verification
+from scanner.models.verification import (
+    ControlCheck,
+    ControlFacts,
+    ElementVariables,
+    FormFacts,
+    Outcome,
+    PageFacts,
+    TagCheck,
+    Verification,
+)
 from scanner.models.vocabulary import (
     BUSINESS_TYPES,
     KINDS,
@@ -62,14 +71,17 @@ __all__ = [
     "BusinessTypeGuess",
     "ContainerEvents",
     "ControlCheck",
+    "ControlFacts",
     "Conversion",
     "Coverage",
     "CrawlError",
     "Destinations",
     "Element",
+    "ElementVariables",
     "Expectation",
     "Finding",
     "Form",
+    "FormFacts",
     "FormField",
     "Frame",
     "FunnelStage",
@@ -80,6 +92,7 @@ __all__ = [
     "Outcome",
     "Page",
     "PageAnnotations",
+    "PageFacts",
     "PageSelectors",
     "Plan",
     "PlannedEvent",

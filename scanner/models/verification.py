@@ -53,3 +53,45 @@ class Verification(Model):
     def passed(self) -> bool:
         """Every trigger fires where planned and nowhere unrelated, on pages that all loaded."""
         return not self.errors and all(tag.status != "fails" for tag in self.tags)
+
+
+class ElementVariables(Model):
+    """GTM's element variables of one element (Click/Form Element, URL, Text, ID, Classes,
+    Target), and which of the container's CSS selectors it matches (their indices)."""
+
+    matches: list[int] = Field(default_factory=list)
+    url: str = ""
+    text: str = ""
+    id: str = ""
+    classes: str = ""
+    target: str = ""
+    description: str = Field("", description="Tag, id, classes and text, to name it.")
+
+
+class ControlFacts(Model):
+    """A control a visitor can click: what a click at its centre would target."""
+
+    description: str
+    visible: bool
+    covered: bool = Field(description="The element at its centre is not the control or in it.")
+    cover: str = Field("", description="That element, when it covers the control.")
+    within: list[int] = Field(
+        default_factory=list, description="The controls (indices) that contain that element."
+    )
+    click: ElementVariables | None = Field(None, description="All Elements: the target itself.")
+    link: ElementVariables | None = Field(None, description="Just Links: its nearest link.")
+
+
+class FormFacts(Model):
+    is_form: bool = Field(description="A <form> (GTM hears only their submit events).")
+    element: ElementVariables
+
+
+class PageFacts(Model):
+    """What verify.js saw on one page, without clicking or submitting anything."""
+
+    url: str
+    subjects: list[ControlFacts]
+    planned: list[list[int]] = Field(description="For each planned selector, its controls.")
+    forms: list[FormFacts]
+    forms_planned: list[list[int]] = Field(description="For each planned form, its forms.")

@@ -15,6 +15,7 @@ from scanner.outputs import (
     plan_md,
     report_html,
     site_json,
+    verification_json,
 )
 
 
@@ -36,3 +37,8 @@ ANALYSIS_OUTPUTS = (
     Output("report.html", report_html.render),
 )
 SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
+# What `scanner verify` writes: its result, and the report with its verification column.
+VERIFY_OUTPUTS = (
+    Output("verification.json", verification_json.render),
+    Output("report.html", report_html.render),
+)

@@ -60,7 +60,9 @@ def render(analysis: Analysis) -> str:
             plan=plan,
             site=site,
             tagged={event.kind for event in tagged},
-            rows=[_row(event, checks, analysis.verification) for event in plan.events],
+            rows=[
+                _row(event, checks, analysis.verification, event in tagged) for event in plan.events
+            ],
             evidence={
                 event.kind: _evidence(event, analysis.findings, shots) for event in plan.events
             },
@@ -99,7 +101,10 @@ def _tag_checks(
 
 
 def _row(
-    event: PlannedEvent, checks: dict[str, TagCheck], verification: Verification | None
+    event: PlannedEvent,
+    checks: dict[str, TagCheck],
+    verification: Verification | None,
+    tagged: bool,
 ) -> dict[str, Any]:
     destinations = ["GA4"]
     if event.destinations.meta:
@@ -111,7 +116,9 @@ def _row(
         "event": event,
         "trigger": _codes(trigger_description(event)),
         "destinations": ", ".join(destinations),
-        "verified": _verdict(event, check, verification),
+        "verified": _verdict(event, check, verification)
+        if tagged or event.collected_by_enhanced_measurement
+        else f"not in the container ({event.tier})",
         "status": check.status if check else "",
     }
 
