@@ -1,14 +1,14 @@
 """Website scanner that proposes GA4 tracking plans and GTM containers.
 
-The library API: `scan`, `analyze` and `write_outputs`, with their options and results; the
-typed data is in `scanner.models`, the errors in `scanner.errors`.
+The library API: `scan`, `analyze`, `verify`, `write_outputs` and `write_shots`, with their
+options and results; the typed data is in `scanner.models`, the errors in `scanner.errors`.
 """
 
-from scanner.api import ScanOptions, ScanResult, analyze, scan
+from scanner.api import ScanOptions, ScanResult, analyze, scan, verify
 from scanner.crawl import CrawlOptions, CrawlProgress
 from scanner.models import Analysis, AnalysisOptions, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
-from scanner.outputs.write import write_outputs
+from scanner.outputs.write import write_outputs, write_shots
 
 __all__ = [
     "ANALYSIS_OUTPUTS",
@@ -22,5 +22,7 @@ __all__ = [
     "analyze",
     "read_site",
     "scan",
+    "verify",
     "write_outputs",
+    "write_shots",
 ]

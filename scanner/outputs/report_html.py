@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from scanner.models import Analysis, Finding, Plan, PlannedEvent, TagCheck, Verification
 from scanner.outputs.gtm.container import TAGGED_TIERS
 from scanner.outputs.gtm.triggers import labels
+from scanner.outputs.markdown import BIDI_CONTROLS
 from scanner.outputs.prose import limitations, selection, trigger_description
 from scanner.resources import resource_dir
 
@@ -203,9 +204,17 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_bidi_controls,
     )
     environment.tests["web_address"] = web_address
     return environment
+
+
+def _without_bidi_controls(value: object) -> object:
+    """No printed value may reorder what a reader sees (U+202E turns 'txt.exe' into 'exe.txt')."""
+    if isinstance(value, Markup):
+        return Markup(BIDI_CONTROLS.sub("", value))
+    return BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
 
 
 def web_address(url: str) -> bool:
