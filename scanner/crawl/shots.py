@@ -1,7 +1,8 @@
 """Screenshots of the controls and forms a page's evidence rests on, taken while the page is
-open: each a crop of the viewport around the element, with a margin, the element outlined
-(a stylesheet applied for the capture only: the page is not changed), as a small JPEG named
-after the page and the selector (the same page and selector always give the same name).
+open: each a crop of the page around the element, with a margin, the element outlined (an
+attribute and a stylesheet added once the page was read), captured beyond the viewport without
+scrolling, as a small JPEG named after the page and the selector (the same page and selector
+always give the same name).
 
 Which elements: those the caller's chooser picks from the page record (the library API picks the
 elements and forms the rule packs find), at most SHOTS_PER_PAGE a page, within SHOTS_BUDGET_S (the
@@ -12,12 +13,13 @@ Images are off in the crawl's renderer (browser.py), so pictures inside a shot a
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
 
-from playwright.async_api import Error, Page
+from playwright.async_api import CDPSession, Error, Page
 
 from scanner.crawl.collector import Recorded
 from scanner.models import Page as PageRecord
@@ -27,7 +29,7 @@ ShotChooser = Callable[[PageRecord], list[str]]  # selectors of a page's element
 SHOTS_PER_PAGE = 8
 # Generous bounds: a shot given up on a busy machine would make two scans of a site differ.
 SHOTS_BUDGET_S = 30.0  # for all the shots of one page
-SHOT_TIMEOUT_MS = 10_000
+SHOT_TIMEOUT_S = 10.0
 MARGIN = 24  # CSS pixels around the element
 MAX_WIDTH, MAX_HEIGHT = 640, 360
 QUALITY = 70
@@ -58,43 +60,78 @@ async def take_shots(page: Page, recorded: Recorded, choose: ShotChooser | None)
     return replace(recorded, page=recorded.page.model_copy(update={"shots": names}), shots=images)
 
 
+# Outlines the element `selector` matches (and no other), stops the page's animations (infinite
+# ones back to their start, the others at their end), hides the caret and media controls, and
+# returns the element's box in the document. Only after the page was read.
+MARK = """([selector, outline]) => {
+  let style = document.getElementById("__scanner_shot_style");
+  if (!style) {
+    style = document.createElement("style");
+    style.id = "__scanner_shot_style";
+    style.textContent = `[data-scanner-shot] { ${outline} } * { caret-color: transparent; }`;
+    document.documentElement.append(style);
+  }
+  for (const animation of document.getAnimations()) {  // still pictures: as Playwright does
+    try {
+      const timing = animation.effect && animation.effect.getComputedTiming();
+      if (timing && timing.endTime === Infinity) animation.cancel(); else animation.finish();
+    } catch (error) { animation.cancel(); }
+  }
+  // a media element's own controls spin while its media (never downloaded) loads
+  for (const media of document.querySelectorAll("video[controls], audio[controls]")) {
+    media.removeAttribute("controls");
+  }
+  for (const old of document.querySelectorAll("[data-scanner-shot]")) {
+    old.removeAttribute("data-scanner-shot");
+  }
+  let element = null;
+  try { element = document.querySelector(selector); } catch (error) { return null; }
+  if (!element) return null;
+  element.setAttribute("data-scanner-shot", "");
+  const box = element.getBoundingClientRect();
+  return {x: box.left + scrollX, y: box.top + scrollY, width: box.width, height: box.height,
+    pageWidth: document.documentElement.scrollWidth,
+    pageHeight: document.documentElement.scrollHeight};
+}"""
+
+
 async def _shoot_all(
     page: Page, url: str, selectors: list[str], images: dict[str, bytes], names: dict[str, str]
 ) -> None:
-    for selector in selectors:
-        image = await _shoot(page, selector)
-        if image is not None:
-            name = shot_name(url, selector)
-            images[name], names[selector] = image, name
-
-
-async def _shoot(page: Page, selector: str) -> bytes | None:
-    element = page.locator(f"css={selector}").first
+    """One CDP session for the page's shots: each is two round trips (mark, capture), the
+    capture taken beyond the viewport (no scrolling)."""
+    cdp = await page.context.new_cdp_session(page)
     try:
-        await element.scroll_into_view_if_needed(timeout=SHOT_TIMEOUT_MS)
-        box = await element.bounding_box(timeout=SHOT_TIMEOUT_MS)
-        viewport = page.viewport_size
-        if box is None or viewport is None or box["width"] < 1 or box["height"] < 1:
+        for selector in selectors:
+            image = await _shoot(page, cdp, selector)
+            if image is not None:
+                name = shot_name(url, selector)
+                images[name], names[selector] = image, name
+    finally:
+        with suppress(Error):
+            await cdp.detach()
+
+
+async def _shoot(page: Page, cdp: CDPSession, selector: str) -> bytes | None:
+    try:
+        box = await page.evaluate(MARK, [selector, OUTLINE])
+        if not box or box["width"] < 1 or box["height"] < 1:
             return None
         left = max(0.0, box["x"] - MARGIN)
         top = max(0.0, box["y"] - MARGIN)
-        width = min(box["width"] + 2 * MARGIN, MAX_WIDTH, viewport["width"] - left)
-        height = min(box["height"] + 2 * MARGIN, MAX_HEIGHT, viewport["height"] - top)
+        width = min(box["width"] + 2 * MARGIN, MAX_WIDTH, box["pageWidth"] - left)
+        height = min(box["height"] + 2 * MARGIN, MAX_HEIGHT, box["pageHeight"] - top)
         if width < 1 or height < 1:
             return None
-        return await page.screenshot(
-            clip={
-                "x": round(left),
-                "y": round(top),
-                "width": round(width),
-                "height": round(height),
-            },
-            type="jpeg",
-            quality=QUALITY,
-            animations="disabled",
-            caret="hide",
-            style=f"{selector} {{ {OUTLINE} }}",
-            timeout=SHOT_TIMEOUT_MS,
+        clip = {"x": round(left), "y": round(top), "width": round(width)}
+        clip |= {"height": round(height), "scale": 1}
+        answer = await asyncio.wait_for(
+            cdp.send(
+                "Page.captureScreenshot",
+                {"format": "jpeg", "quality": QUALITY, "clip": clip, "captureBeyondViewport": True},
+            ),
+            SHOT_TIMEOUT_S,
         )
-    except Error:
+        return base64.b64decode(answer["data"])
+    except (Error, asyncio.TimeoutError, KeyError, TypeError):
         return None
