@@ -20,7 +20,7 @@ from scanner.crawl.consent import dismiss_consent
 from scanner.crawl.fetch import Fetcher
 from scanner.crawl.inventory import is_hit
 from scanner.crawl.network import Tabs, guard_requests
-from scanner.crawl.read import first_line
+from scanner.crawl.read import evaluate_isolated, first_line
 from scanner.crawl.robots import Robots
 from scanner.crawl.scope import Scope
 from scanner.crawl.visit import MUTATION_CLOCK, QUIET_LIMIT_MS, QUIET_MS, WAIT_FOR_QUIET_DOM
@@ -124,24 +124,8 @@ async def _read(
 
 async def _evaluate(page: Page, arguments: dict[str, Any]) -> Any:
     """verify.js in an isolated world: the page's DOM, its own built-ins (as the collector)."""
-    cdp = await page.context.new_cdp_session(page)
-    try:
-        tree = await cdp.send("Page.getFrameTree")
-        world = await cdp.send(
-            "Page.createIsolatedWorld",
-            {"frameId": tree["frameTree"]["frame"]["id"], "worldName": "scanner-verify"},
-        )
-        answer = await cdp.send(
-            "Runtime.evaluate",
-            {
-                "expression": f"({script('verify.js')})({json.dumps(arguments)})",
-                "contextId": world["executionContextId"],
-                "returnByValue": True,
-            },
-        )
-        if "exceptionDetails" in answer:
-            raise Error(str(answer["exceptionDetails"].get("text", "the evaluation failed")))
-        return answer["result"]["value"]
-    finally:
-        with suppress(Error):
-            await cdp.detach()
+    expression = f"({script('verify.js')})({json.dumps(arguments)})"
+    answer = await evaluate_isolated(page, expression, "scanner-verify")
+    if "exceptionDetails" in answer:
+        raise Error(str(answer["exceptionDetails"].get("text", "the evaluation failed")))
+    return answer["result"]["value"]
