@@ -74,6 +74,21 @@ def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(tmp_path: Path) -> None
         assert (tmp_path / output.name).read_bytes() == (GOLDEN / "demo" / output.name).read_bytes()
 
 
+def test_analyze_into_another_directory_takes_the_screenshots_along(tmp_path: Path) -> None:
+    scan = tmp_path / "scan"
+    (scan / "shots").mkdir(parents=True)
+    site = json.loads((GOLDEN / "demo" / "site.json").read_text())
+    names = sorted({name for page in site["pages"] for name in page["shots"].values()})
+    (scan / "site.json").write_text(json.dumps(site))
+    for name in names[:-1]:  # one is missing: the report still renders
+        (scan / "shots" / name).write_bytes(name.encode())
+    result = invoke("analyze", str(scan / "site.json"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    copied = sorted(p.name for p in (tmp_path / "out" / "shots").iterdir())
+    assert copied == names[:-1]
+    assert all((tmp_path / "out" / "shots" / n).read_bytes() == n.encode() for n in copied)
+
+
 def test_analyze_reads_a_site_json_of_the_first_schema_version(tmp_path: Path) -> None:
     """Scans made before annotations moved out of the pages still replay."""
     site = json.loads((GOLDEN / "demo" / "site.json").read_text())

@@ -106,3 +106,15 @@ def test_a_covered_control_misses(scanned: Path) -> None:
     assert code == 7
     (miss,) = tags["GA4 - add_to_cart"]["misses"]
     assert miss["outcome"] == "covered" and "div#promo" in miss["detail"]
+
+
+@pytest.mark.browser
+def test_pages_robots_txt_disallows_are_not_loaded(scanned: Path) -> None:
+    routes = {
+        "/": Route(SHOP.format(extra="")),
+        "/robots.txt": Route("User-agent: *\nDisallow: /\n"),
+    }
+    with serve(routes) as (url, site):
+        result = invoke("verify", str(scanned), "--site", url)
+    assert result.returncode == 7 and "disallowed by robots.txt" in result.stderr
+    assert site.hits["/"] == 0
