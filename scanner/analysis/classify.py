@@ -133,7 +133,7 @@ def _keep_best(best: dict[tuple[str, str], Finding], finding: Finding | None) ->
         best[key] = finding
 
 
-def evidence_selectors(page: Page, rules: RuleSet, per_kind: int = 2) -> list[str]:
+def evidence_selectors(page: Page, rules: RuleSet, per_kind: int = 1) -> list[str]:
     """The selectors of the elements, forms and frames the rules find on a page, at most
     `per_kind` of each kind, by kind and selector: what the crawl photographs as evidence."""
     taken: Counter[str] = Counter()

@@ -26,7 +26,7 @@ from scanner.models import Page as PageRecord
 from scanner.url_templates import split_url
 
 ShotChooser = Callable[[PageRecord], list[str]]  # selectors of a page's elements to photograph
-SHOTS_PER_PAGE = 8
+SHOTS_PER_PAGE = 6
 # Generous bounds: a shot given up on a busy machine would make two scans of a site differ.
 SHOTS_BUDGET_S = 30.0  # for all the shots of one page
 SHOT_TIMEOUT_S = 10.0
