@@ -338,7 +338,16 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     with serve_directory(FIXTURES / "demo") as url:
         leader, follower = pty.openpty()
         process = subprocess.Popen(
-            [sys.executable, "-m", "scanner", "scan", url, "-o", str(tmp_path / "tty")],
+            [
+                sys.executable,
+                "-m",
+                "scanner",
+                "scan",
+                url,
+                "-o",
+                str(tmp_path / "tty"),
+                "--no-screenshots",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=follower,
         )
@@ -354,13 +363,14 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
             output += chunk
         process.wait(timeout=120)
         os.close(leader)
-        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"))
+        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"), "--no-screenshots")
     assert process.returncode == 0
     text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", output)  # colours and cursor moves
     assert b" queued, " in text and b" errors" in text  # the bar's text
     assert re.search(rb"[1-9]\d*/\d+ pages", text)  # pages done of those known
     assert b"\xe2\x94\x81" in output  # the bar itself (rich draws it with U+2501)
     assert "queued" not in piped.stderr
+    assert not (tmp_path / "pipe" / "shots").exists()  # --no-screenshots
 
 
 def test_usage_errors_are_one_line_too() -> None:
