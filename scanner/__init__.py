@@ -1,8 +1,8 @@
 """Website scanner that proposes GA4 tracking plans and GTM containers.
 
-The library API: `scan`, `analyze`, `load_plan`, `export`, `compare` and `write_outputs`, with
-their options and results; the typed data is in `scanner.models`, the errors in
-`scanner.errors`.
+The library API: `scan`, `analyze`, `verify`, `load_plan`, `export`, `compare`,
+`write_outputs` and `write_shots`, with their options and results; the typed data is in
+`scanner.models`, the errors in `scanner.errors`.
 """
 
 from scanner.api import (
@@ -14,11 +14,12 @@ from scanner.api import (
     export,
     load_plan,
     scan,
+    verify,
 )
 from scanner.crawl import CrawlOptions, CrawlProgress
 from scanner.models import Analysis, AnalysisOptions, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, EXPORT_OUTPUTS, SCAN_OUTPUTS
-from scanner.outputs.write import write_outputs
+from scanner.outputs.write import write_outputs, write_shots
 
 __all__ = [
     "ANALYSIS_OUTPUTS",
@@ -37,5 +38,7 @@ __all__ = [
     "load_plan",
     "read_site",
     "scan",
+    "verify",
     "write_outputs",
+    "write_shots",
 ]

@@ -11,18 +11,22 @@ Errors are ScannerError subclasses (scanner.errors) whose message says what to d
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from scanner import analysis
+from scanner.analysis.classify import evidence_selectors
 from scanner.analysis.decisions import apply_decisions
 from scanner.analysis.drift import Scan, diff
 from scanner.analysis.plan_file import read_plan_file
 from scanner.analysis.rules import RuleSet, rules_for
+from scanner.analysis.verify import page_requests, read_container, verify_container
 from scanner.crawl import CrawlOptions, Progress, crawl
+from scanner.crawl.inspect import inspect_pages
 from scanner.errors import BadInput, Interrupted, SiteUnavailable
 from scanner.models import (
     BUSINESS_TYPES,
@@ -50,6 +54,7 @@ class ScanOptions:
 class ScanResult:
     analysis: Analysis  # analysis.site is the crawl record
     interrupted: bool  # Ctrl-C stopped the crawl: the analysis is of what was gathered
+    shots: dict[str, bytes] = field(default_factory=dict)  # screenshots by file name
 
     @property
     def site(self) -> Site:
@@ -74,7 +79,8 @@ def scan(
     page was; a crawl interrupted later returns what it gathered, with `interrupted` set.
     With a `plan`, the analyst's decisions are kept and only what is new is proposed."""
     rules = rules_for(options.analysis)
-    result = crawl(urls, options.crawl, progress, resume)
+    crawl_options = replace(options.crawl, shots=partial(evidence_selectors, rules=rules))
+    result = crawl(urls, crawl_options, progress, resume)
     site = result.site
     if not site.pages:
         if result.interrupted:
@@ -83,7 +89,7 @@ def scan(
     found = analysis.analyze(site, options.analysis, rules)
     if plan is not None:
         found = keep_decisions(found, plan)
-    return ScanResult(found, result.interrupted)
+    return ScanResult(found, result.interrupted, result.shots)
 
 
 def analyze(site: Site, options: AnalysisOptions | None = None) -> Analysis:
@@ -215,3 +221,21 @@ def _read_json(path: Path, shape: TypeAdapter[T]) -> T:
     except (OSError, UnicodeDecodeError, ValueError, ValidationError) as error:
         first = str(error).splitlines()[0]
         raise BadInput(f"{path}: not an output of this scanner ({first}).") from None
+
+
+def verify(
+    site: Site, container: Any, container_name: str, origin: str = "", browser: str | None = None
+) -> Analysis:
+    """The analysis of a scan with `verification` set: every tag of the container (a parsed GTM
+    export) evaluated, the way GTM does, on the scanned pages loaded from `origin` (the same
+    paths on another origin, such as staging; '' for the scanned site). Nothing is clicked or
+    submitted; only the consent banner is answered, as in the crawl."""
+    rules = rules_for(site.settings)
+    result = analysis.analyze(site, site.settings, rules)
+    parsed = read_container(container, container_name)
+    requests = page_requests(result, origin)
+    seen = inspect_pages(
+        [(r.url, r.controls, r.forms) for r in requests], parsed.css_selectors(), browser
+    )
+    checked = verify_container(result, rules, parsed, requests, seen, origin, container_name)
+    return replace(result, verification=checked)

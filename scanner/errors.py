@@ -38,5 +38,9 @@ class BrowserUnavailable(ScannerError):
     """No usable browser was found, or it would not start."""
 
 
+class VerificationFailed(ScannerError):
+    """A trigger misses a planned control or fires on an unrelated one (scanner verify)."""
+
+
 class Interrupted(ScannerError):
     """Stopped by Ctrl-C or SIGTERM."""

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, partial
 from pathlib import Path
 
 from scanner.analysis import analyze
+from scanner.analysis.classify import evidence_selectors
 from scanner.analysis.rules import rules_for
 from scanner.crawl import CrawlOptions, crawl
 from scanner.models import Analysis, Site, read_site
@@ -64,9 +65,11 @@ def record(site: GoldenSite) -> Site:
     """A fresh crawl of the fixture site, its port rewritten to the recorded one."""
     with serve_directory(site.root) as base:
         urls = site.start_urls(base)
-        options = site.options
+        # the evidence photographed as `scanner scan` does (the library API's chooser)
+        shots = partial(evidence_selectors, rules=rules_for(Site(start_urls=urls).settings))
+        options = replace(site.options, shots=shots)
         if site.every_page:
-            options = CrawlOptions(**{**vars(options), "max_pages": len(urls)})
+            options = replace(options, max_pages=len(urls))
         crawled = crawl(urls, options).site
     served = base.removeprefix("http://").rstrip("/")
     return Site.model_validate_json(crawled.model_dump_json().replace(served, RECORDED_HOST))

@@ -32,6 +32,7 @@ LIBRARIES = {
     "publicsuffixlist": {"crawl"},
     "jinja2": {"outputs"},
     "click": {"cli"},
+    "rich": {"cli.progress"},
     # where rule packs and plan.yaml are read, and plan.yaml written
     "yaml": {"analysis.rules", "analysis.plan_file", "outputs.plan_yaml"},
     "soupsieve": {"analysis.plan_file"},  # CSS selectors of plan.yaml checked

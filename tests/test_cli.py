@@ -75,6 +75,21 @@ def test_analyze_rebuilds_the_scan_outputs_byte_for_byte(tmp_path: Path) -> None
         assert (tmp_path / output.name).read_bytes() == (GOLDEN / "demo" / output.name).read_bytes()
 
 
+def test_analyze_into_another_directory_takes_the_screenshots_along(tmp_path: Path) -> None:
+    scan = tmp_path / "scan"
+    (scan / "shots").mkdir(parents=True)
+    site = json.loads((GOLDEN / "demo" / "site.json").read_text())
+    names = sorted({name for page in site["pages"] for name in page["shots"].values()})
+    (scan / "site.json").write_text(json.dumps(site))
+    for name in names[:-1]:  # one is missing: the report still renders
+        (scan / "shots" / name).write_bytes(name.encode())
+    result = invoke("analyze", str(scan / "site.json"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    copied = sorted(p.name for p in (tmp_path / "out" / "shots").iterdir())
+    assert copied == names[:-1]
+    assert all((tmp_path / "out" / "shots" / n).read_bytes() == n.encode() for n in copied)
+
+
 def test_analyze_reads_a_site_json_of_the_first_schema_version(tmp_path: Path) -> None:
     """Scans made before annotations moved out of the pages still replay."""
     site = json.loads((GOLDEN / "demo" / "site.json").read_text())
@@ -339,7 +354,16 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     with serve_directory(FIXTURES / "demo") as url:
         leader, follower = pty.openpty()
         process = subprocess.Popen(
-            [sys.executable, "-m", "scanner", "scan", url, "-o", str(tmp_path / "tty")],
+            [
+                sys.executable,
+                "-m",
+                "scanner",
+                "scan",
+                url,
+                "-o",
+                str(tmp_path / "tty"),
+                "--no-screenshots",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=follower,
         )
@@ -355,10 +379,14 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
             output += chunk
         process.wait(timeout=120)
         os.close(leader)
-        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"))
+        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"), "--no-screenshots")
     assert process.returncode == 0
-    assert b" done, " in output and b" queued, " in output
-    assert " done, " not in piped.stderr
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", output)  # colours and cursor moves
+    assert b" queued, " in text and b" errors" in text  # the bar's text
+    assert re.search(rb"[1-9]\d*/\d+ pages", text)  # pages done of those known
+    assert b"\xe2\x94\x81" in output  # the bar itself (rich draws it with U+2501)
+    assert "queued" not in piped.stderr
+    assert not (tmp_path / "pipe" / "shots").exists()  # --no-screenshots
 
 
 def test_usage_errors_are_one_line_too() -> None:

@@ -16,7 +16,17 @@ from tests.conftest import FIXTURES, ROOT
 from tests.golden import GOLDEN
 
 README = (ROOT / "README.md").read_text()
-COMMANDS = ["scan", "analyze", "demo", "rules list", "rules check", "export", "diff", "schema"]
+COMMANDS = [
+    "scan",
+    "analyze",
+    "demo",
+    "verify",
+    "rules list",
+    "rules check",
+    "export",
+    "diff",
+    "schema",
+]
 OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
 
 

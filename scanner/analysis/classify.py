@@ -131,3 +131,15 @@ def _keep_best(best: dict[tuple[str, str], Finding], finding: Finding | None) ->
     current = best.get(key)
     if current is None or _rank(finding) < _rank(current):
         best[key] = finding
+
+
+def evidence_selectors(page: Page, rules: RuleSet, per_kind: int = 1) -> list[str]:
+    """The selectors of the elements, forms and frames the rules find on a page, at most
+    `per_kind` of each kind, by kind and selector: what the crawl photographs as evidence."""
+    taken: Counter[str] = Counter()
+    chosen = []
+    for finding in sorted(classify_page(page, rules), key=lambda f: (f.kind, f.selector)):
+        if finding.target != "page" and taken[finding.kind] < per_kind:
+            taken[finding.kind] += 1
+            chosen.append(finding.selector)
+    return chosen

@@ -24,12 +24,13 @@ from scanner.cli.options import (
 )
 from scanner.cli.plans import commands as plan_commands
 from scanner.cli.plans import kept_summary, plan_option
-from scanner.cli.progress import ProgressLine
+from scanner.cli.progress import ProgressBar
+from scanner.cli.verify import verify_command
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
 from scanner.outputs.registry import SCAN_OUTPUTS
-from scanner.outputs.write import check_writable, write_outputs
+from scanner.outputs.write import SHOTS_DIRECTORY, check_writable, write_outputs, write_shots
 from scanner.resources import resource_dir
 from scanner.serve import serve_directory
 
@@ -126,7 +127,21 @@ def analyze_command(site_json: Path, out: Path, **given: Any) -> None:
     site = read_site(site_json)
     options = analysis_options(site.settings, **given)
     write_outputs(analyze(site, options), SCAN_OUTPUTS, out)
+    write_shots(_shots_beside(site, site_json.parent), out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+def _shots_beside(site: Site, directory: Path) -> dict[str, bytes]:
+    """The screenshots the scan wrote beside its site.json (for the report in another OUT)."""
+    names = {name for page in site.pages for name in page.shots.values()}
+    return {
+        name: (directory / SHOTS_DIRECTORY / name).read_bytes()
+        for name in sorted(names)
+        if (directory / SHOTS_DIRECTORY / name).is_file()
+    }
+
+
+cli.add_command(verify_command)
 
 
 @cli.group()
@@ -164,12 +179,13 @@ def _scan_and_write(
     check_writable(out)
     if options.crawl.ignore_robots:
         click.echo("warning: --ignore-robots: robots.txt rules are not obeyed", err=True)
-    progress = ProgressLine()
+    progress = ProgressBar()
     try:
         result = scan(urls, options, progress, previous, plan)
     finally:
         progress.close()
     write_outputs(result.analysis, SCAN_OUTPUTS, out)
+    write_shots(result.shots, out)
     click.echo(f"scanned {len(result.site.pages)} page(s); wrote {out}/", err=True)
     if plan is not None:
         click.echo(kept_summary(result.analysis.plan), err=True)

@@ -11,6 +11,7 @@ from scanner.errors import (
     PartialScan,
     ScannerError,
     SiteUnavailable,
+    VerificationFailed,
 )
 
 EXIT_CODES = {
@@ -21,6 +22,8 @@ EXIT_CODES = {
     4: "an input file is unreadable or invalid, or the output directory cannot be written",
     5: "no usable browser",
     6: "some start pages could not be scanned; the outputs of the others are written",
+    7: "verify: a trigger misses a planned control or fires on an unrelated one, or a page "
+    "did not load",
     130: "interrupted with Ctrl-C or SIGTERM",
 }
 EXIT_BY_ERROR: dict[type[ScannerError], int] = {
@@ -30,5 +33,6 @@ EXIT_BY_ERROR: dict[type[ScannerError], int] = {
     OutputNotWritable: 4,
     BrowserUnavailable: 5,
     PartialScan: 6,
+    VerificationFailed: 7,
     Interrupted: 130,
 }

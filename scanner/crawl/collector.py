@@ -3,7 +3,7 @@ with what the visit saw, into the typed page record."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -88,6 +88,7 @@ class Recorded:
     page: Page
     annotations: PageAnnotations | None  # only for pages that carry annotations
     cuts: list[str]  # what the collector's bounds left out of the page
+    shots: dict[str, bytes] = field(default_factory=dict)  # screenshots by file name (shots.py)
 
 
 def page_record(collected: Collected, visit: Visit) -> Recorded:

@@ -56,6 +56,7 @@ Progress = Callable[[CrawlProgress], None]
 class CrawlResult:
     site: Site
     interrupted: bool  # Ctrl-C stopped the crawl; `site` holds what was gathered
+    shots: dict[str, bytes]  # screenshots by file name, for OUT/shots/
 
 
 def crawl(
@@ -78,7 +79,7 @@ def crawl(
         interrupted = asyncio.run(_until_stopped(crawler.run(starts)))
     except KeyboardInterrupt:
         interrupted = True
-    return CrawlResult(site=state.site(starts, robots), interrupted=interrupted)
+    return CrawlResult(state.site(starts, robots), interrupted, state.shots)
 
 
 async def _until_stopped(crawl: Coroutine[Any, Any, None]) -> bool:

@@ -42,6 +42,7 @@ class CrawlState:
     sampled: Counter[str] = field(default_factory=Counter)
     sitemap_pages: int = 0
     cuts: list[str] = field(default_factory=list)  # inputs read only in part, and why
+    shots: dict[str, bytes] = field(default_factory=dict)  # screenshots by file name
 
     @staticmethod
     def resuming(previous: Site | None) -> CrawlState:
@@ -136,6 +137,7 @@ class CrawlState:
             return None  # a redirect to a page already recorded
         self.pages[page.url] = page
         self.cuts += result.cuts
+        self.shots.update(result.shots)
         if result.annotations is not None:
             self.annotations[page.url] = result.annotations
         return None if page.obstacle else page  # a challenge or a login wall: links not followed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scanner.crawl.shots import ShotChooser
 from scanner.crawl.visit import VisitOptions
 
 
@@ -24,6 +25,13 @@ class CrawlOptions:
     sitemaps: bool = True
     retries: int = 2
     consent: str = "accept"  # accept, reject or none: what to click on a consent banner
+    screenshots: bool = True  # screenshots of the evidence (--no-screenshots: none)
+    shots: ShotChooser | None = None  # which elements to photograph; the library API sets it
 
     def visit(self) -> VisitOptions:
-        return VisitOptions(timeout_ms=self.timeout_ms, retries=self.retries, consent=self.consent)
+        return VisitOptions(
+            timeout_ms=self.timeout_ms,
+            retries=self.retries,
+            consent=self.consent,
+            shots=self.shots if self.screenshots else None,
+        )

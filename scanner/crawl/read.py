@@ -129,17 +129,23 @@ async def read(page: Page) -> Collected:
 
 
 async def _run_collector(page: Page) -> dict[str, Any]:
+    return await evaluate_isolated(page, f"({collector_source()})()", "scanner-collector")
+
+
+async def evaluate_isolated(page: Page, expression: str, world_name: str) -> dict[str, Any]:
+    """CDP's answer to `expression` run in an isolated world of the page's main frame: the
+    page's DOM with built-ins of its own."""
     cdp = await page.context.new_cdp_session(page)
     try:
         tree = await cdp.send("Page.getFrameTree")
         world = await cdp.send(
             "Page.createIsolatedWorld",
-            {"frameId": tree["frameTree"]["frame"]["id"], "worldName": "scanner-collector"},
+            {"frameId": tree["frameTree"]["frame"]["id"], "worldName": world_name},
         )
         answer: dict[str, Any] = await cdp.send(
             "Runtime.evaluate",
             {
-                "expression": f"({collector_source()})()",
+                "expression": expression,
                 "contextId": world["executionContextId"],
                 "returnByValue": True,
             },

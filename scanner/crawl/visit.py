@@ -25,6 +25,7 @@ from scanner.crawl.read import (
     run_until,
 )
 from scanner.crawl.scope import normalise
+from scanner.crawl.shots import ShotChooser, take_shots
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
 QUIET_MS, QUIET_LIMIT_MS = 200, 1_500  # a still page (MUTATION_CLOCK), the most we wait for it
@@ -96,6 +97,7 @@ class VisitOptions:
     timeout_ms: int = 20_000  # for the navigation itself
     retries: int = 2  # more attempts after a transient error
     consent: str = "accept"  # accept, reject or none: what to click on a consent banner
+    shots: ShotChooser | None = None  # which elements to photograph (shots.py); None: none
 
     def deadline_s(self) -> float:
         """The most a whole attempt may take: scripts can keep a page from ever answering, and
@@ -209,7 +211,7 @@ async def _attempt(
         )
         if response.status >= 400 and not recorded.page.obstacle:
             raise _http_error(url, response.status)
-        return recorded
+        return await take_shots(page, recorded, options.shots if reusable else None)
     finally:
         await tabs.release(page, reusable)
 

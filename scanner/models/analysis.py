@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from scanner.models.findings import Finding
 from scanner.models.plan import Plan
 from scanner.models.site import Site
+from scanner.models.verification import Verification
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,4 @@ class Analysis:
     site: Site
     findings: list[Finding]
     plan: Plan
+    verification: Verification | None = None  # what `scanner verify` found, if it ran

@@ -151,6 +151,10 @@ class Page(Model):
     frames: list[Frame] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list, description="Sorted absolute link targets.")
     tracking: Tracking = Field(default_factory=Tracking)
+    shots: dict[str, str] = Field(
+        default_factory=dict,
+        description="Screenshots of its controls and forms: selector -> file name in shots/.",
+    )
 
 
 class CrawlError(Model):

@@ -16,7 +16,9 @@ from scanner.outputs import (
     plan_md,
     plan_xlsx,
     plan_yaml,
+    report_html,
     site_json,
+    verification_json,
 )
 
 
@@ -41,6 +43,12 @@ ANALYSIS_OUTPUTS = (
     Output("audiences.json", audiences.render),
     Output("plan.csv", plan_csv.render),
     Output("plan.xlsx", plan_xlsx.render),
+    Output("report.html", report_html.render),
 )
 SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
 EXPORT_OUTPUTS = tuple(output for output in ANALYSIS_OUTPUTS if output.exported)
+# What `scanner verify` writes: its result, and the report with its verification column.
+VERIFY_OUTPUTS = (
+    Output("verification.json", verification_json.render),
+    Output("report.html", report_html.render),
+)

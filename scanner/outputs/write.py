@@ -36,6 +36,21 @@ def write_outputs(analysis: Analysis, outputs: Iterable[Output], out: Path) -> l
     return [path for path, _ in rendered]
 
 
+SHOTS_DIRECTORY = "shots"
+
+
+def write_shots(shots: dict[str, bytes], out: Path) -> None:
+    """The screenshots, by file name, into `out`/shots/ (report.html links them there)."""
+    if not shots:
+        return
+    try:
+        (out / SHOTS_DIRECTORY).mkdir(parents=True, exist_ok=True)
+        for name, image in sorted(shots.items()):
+            _write_whole(out / SHOTS_DIRECTORY / name, image)
+    except OSError as error:
+        raise OutputNotWritable(f"cannot write to {out}: {error.strerror}.") from None
+
+
 def _write_whole(path: Path, content: str | bytes) -> None:
     """Write beside the file, then rename over it: a full disk or Ctrl-C never leaves half a
     file (and the file gets the usual permissions, unlike a temporary file's)."""
