@@ -10,13 +10,17 @@ Errors are ScannerError subclasses (scanner.errors) whose message says what to d
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from scanner import analysis
 from scanner.analysis.rules import rules_for
+from scanner.analysis.validation import validate_plan
 from scanner.crawl import CrawlOptions, Progress, crawl
-from scanner.errors import Interrupted, SiteUnavailable
-from scanner.models import Analysis, AnalysisOptions, Site
+from scanner.errors import BadInput, Interrupted, SiteUnavailable
+from scanner.models import Analysis, AnalysisOptions, Site, read_plan_events, read_site
+from scanner.validate import ExportOptions, count_export
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,26 @@ def analyze(site: Site, options: AnalysisOptions | None = None) -> Analysis:
     unless others are given: `analyze(read_site(path))` replays a scan exactly."""
     chosen = options if options is not None else site.settings
     return analysis.analyze(site, chosen, rules_for(chosen))
+
+
+def validate(out: Path, export: ExportOptions) -> Analysis:
+    """The plan in a scan's output folder `out`, checked against an analytics export: the
+    analysis of its site.json with a validation (every event judged by the data)."""
+    planned = read_plan_events(out / "plan.json")
+    site_json = out / "site.json"
+    if not site_json.is_file():
+        raise BadInput(
+            f"{out}: no site.json beside plan.json; give the output folder of 'scanner scan', "
+            "which holds both."
+        )
+    analysis = analyze(read_site(site_json))
+    if planned != [event.event for event in analysis.plan.events]:
+        raise BadInput(
+            f"{out}/plan.json is not the plan of {site_json} with its recorded settings; "
+            f"rebuild it with 'scanner analyze {site_json} -o {out}' first."
+        )
+    macros = [event.event for event in analysis.plan.events if event.conversion == "macro"]
+    if not macros:
+        raise BadInput(f"{out}/plan.json plans no macro conversion to validate against.")
+    facts = count_export(export, macros)
+    return dataclasses.replace(analysis, validation=validate_plan(analysis.plan, facts))

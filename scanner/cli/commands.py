@@ -23,6 +23,7 @@ from scanner.cli.options import (
     with_crawl_options,
 )
 from scanner.cli.progress import ProgressLine
+from scanner.cli.validate import validate_command
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
 from scanner.models import AnalysisOptions, Site, read_site
@@ -119,6 +120,9 @@ def analyze_command(site_json: Path, out: Path, **given: Any) -> None:
     options = analysis_options(site.settings, **given)
     write_outputs(analyze(site, options), ANALYSIS_OUTPUTS, out)
     click.echo(f"analyzed {len(site.pages)} page(s); wrote {out}/", err=True)
+
+
+cli.add_command(validate_command)
 
 
 @cli.group()

@@ -1,7 +1,7 @@
 """The typed data passed between the stages: the crawl record, findings, the plan."""
 
 from scanner.models.analysis import Analysis
-from scanner.models.files import read_site
+from scanner.models.files import read_plan_events, read_site
 from scanner.models.findings import BusinessTypeGuess, Finding
 from scanner.models.plan import (
     PLAN_SCHEMA_VERSION,
@@ -37,6 +37,14 @@ from scanner.models.site import (
     TemplateCoverage,
     Tracking,
 )
+from scanner.models.validation import (
+    EventValidation,
+    ExportFacts,
+    Lift,
+    PathCount,
+    Validation,
+    Verdict,
+)
 from scanner.models.vocabulary import (
     BUSINESS_TYPES,
     KINDS,
@@ -65,7 +73,9 @@ __all__ = [
     "CrawlError",
     "Destinations",
     "Element",
+    "EventValidation",
     "Expectation",
+    "ExportFacts",
     "Finding",
     "Form",
     "FormField",
@@ -73,11 +83,13 @@ __all__ = [
     "FunnelStage",
     "FunnelStep",
     "Kind",
+    "Lift",
     "ListenerName",
     "Model",
     "Page",
     "PageAnnotations",
     "PageSelectors",
+    "PathCount",
     "Plan",
     "PlannedEvent",
     "Product",
@@ -92,5 +104,8 @@ __all__ = [
     "TriggerCheck",
     "TriggerSpec",
     "TriggerType",
+    "Validation",
+    "Verdict",
+    "read_plan_events",
     "read_site",
 ]

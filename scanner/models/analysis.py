@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from scanner.models.findings import Finding
 from scanner.models.plan import Plan
 from scanner.models.site import Site
+from scanner.models.validation import Validation
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,4 @@ class Analysis:
     site: Site
     findings: list[Finding]
     plan: Plan
+    validation: Validation | None = None  # the plan checked against analytics (scanner validate)
