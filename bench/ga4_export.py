@@ -20,7 +20,10 @@ import argparse
 import json
 import random
 from pathlib import Path
+from string import Template
 from typing import IO
+
+import duckdb
 
 BASE_TIME = 1_704_067_200  # 2024-01-01 00:00:00 UTC
 DAY = 86_400
@@ -158,6 +161,33 @@ def _user(writer: Writer, rng: random.Random, index: int, days: int) -> None:
             if rng.random() < 0.9:
                 writer.event(user, session, clock + rng.uniform(1, 10), "view_receipt")
         clock += rng.uniform(3_600, 2 * DAY)
+
+
+PARQUET_COPY = Template("""
+COPY (
+  SELECT event_date, CAST(event_timestamp AS BIGINT) AS event_timestamp, event_name,
+         list_transform(event_params, lambda p: {'key': p.key, 'value': {
+           'string_value': p.value.string_value, 'int_value': CAST(p.value.int_value AS BIGINT),
+           'float_value': p.value.float_value, 'double_value': p.value.double_value}})
+           AS event_params,
+         user_pseudo_id, platform, ecommerce
+  FROM read_json('$source', format='newline_delimited', columns={
+    'event_date': 'VARCHAR', 'event_timestamp': 'VARCHAR', 'event_name': 'VARCHAR',
+    'event_params': 'STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR,
+      float_value DOUBLE, double_value DOUBLE))[]',
+    'user_pseudo_id': 'VARCHAR', 'platform': 'VARCHAR',
+    'ecommerce': 'STRUCT(purchase_revenue DOUBLE, transaction_id VARCHAR)'})
+) TO '$target' (FORMAT parquet)
+""")
+
+
+def to_parquet(json_dir: Path, out: Path) -> None:
+    """The same export as daily Parquet files, with BigQuery's types (INT64 as integers)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect() as con:
+        for path in sorted(json_dir.glob("events_*.json")):
+            target = out / path.with_suffix(".parquet").name
+            con.execute(PARQUET_COPY.substitute(source=path, target=target))
 
 
 def main() -> None:

@@ -13,10 +13,11 @@ The method, in order, for every event that is not a conversion:
    MIN_EXPECTED conversions are expected on each side if it had no effect.
 4. Lift is the risk ratio of conversion (doers against the others) with a Wald interval on its
    log, Bonferroni-corrected over the events judged.
-5. "Only correlates through another event": when a stronger predictor comes first for most of
-   its users, the lift is recomputed within the users who did that event and those who did not
-   (Mantel-Haenszel); of the candidates, the one that explains most is kept. Later events are
-   never adjusted for: they are steps it leads to, not causes of it.
+5. "Only correlates through another event": when its users convert more, and a stronger
+   predictor (not a leak) comes first for most of the users who did both (in data without
+   order: any stronger one), the lift is recomputed within the users who did that event and
+   within those who did not (Mantel-Haenszel); of the candidates, the one that explains most is
+   kept. Later events are never adjusted for: they are steps it leads to, not its causes.
 6. Verdicts: an own effect whose interval starts at PROMOTE_AT or more earns a key place;
    an own effect keeps an event where it is; no own effect demotes it.
 """
@@ -138,7 +139,7 @@ class _Judge:
     def adjusted(self, name: str) -> tuple[Lift | None, str]:
         """The lift within the users of the stronger earlier event that explains it most."""
         crude = self.crude[name]
-        if crude is None:
+        if crude is None or crude.low <= 1:  # only a positive association can be spurious
             return None, ""
         best: tuple[float, str, Lift] | None = None
         for other in self.tested:
