@@ -89,24 +89,27 @@ class EventValidation(Model):
     planned: str = Field(description="Its tier in the plan, or '' when the plan lacks it.")
     users: int
     sessions: int
-    conversion_rate_doers: float | None
-    conversion_rate_others: float | None
-    lift: Lift | None = Field(description="Doers against the others.")
+    conversion_rate_doers: float | None = None
+    conversion_rate_others: float | None = None
+    lift: Lift | None = Field(None, description="Doers against the others.")
     adjusted_lift: Lift | None = Field(
+        None,
         description="Within the users who did `adjusted_for` and those who did not "
-        "(Mantel-Haenszel), when a stronger earlier event could explain it."
+        "(Mantel-Haenszel), when a stronger earlier event could explain it.",
     )
     adjusted_for: str = ""
     converters_before: float | None = Field(
-        description="Share of converters who did it before their first conversion."
+        None, description="Share of converters who did it before their first conversion."
     )
-    median_hours_to_conversion: float | None
-    revenue_per_doer: float | None
-    revenue_per_other: float | None
-    session_conversion_doers: float | None
-    session_conversion_others: float | None
-    top_path: list[str] = Field(description="The most frequent path before conversion with it.")
-    leak: str = Field(description="Why it looks like a leak of the outcome, or ''.")
+    median_hours_to_conversion: float | None = None
+    revenue_per_doer: float | None = None
+    revenue_per_other: float | None = None
+    session_conversion_doers: float | None = None
+    session_conversion_others: float | None = None
+    top_path: list[str] = Field(
+        default_factory=list, description="The most frequent path before conversion with it."
+    )
+    leak: str = Field("", description="Why it looks like a leak of the outcome, or ''.")
     verdict: Verdict
     why: str = Field(description="The verdict in one sentence, with its numbers.")
 
