@@ -185,6 +185,7 @@ def to_parquet(json_dir: Path, out: Path) -> None:
     """The same export as daily Parquet files, with BigQuery's types (INT64 as integers)."""
     out.mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         for path in sorted(json_dir.glob("events_*.json")):
             target = out / path.with_suffix(".parquet").name
             con.execute(PARQUET_COPY.substitute(source=path, target=target))

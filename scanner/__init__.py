@@ -1,14 +1,15 @@
 """Website scanner that proposes GA4 tracking plans and GTM containers.
 
-The library API: `scan`, `analyze` and `write_outputs`, with their options and results; the
-typed data is in `scanner.models`, the errors in `scanner.errors`.
+The library API: `scan`, `analyze`, `validate` and `write_outputs`, with their options and
+results; the typed data is in `scanner.models`, the errors in `scanner.errors`.
 """
 
-from scanner.api import ScanOptions, ScanResult, analyze, scan
+from scanner.api import ScanOptions, ScanResult, analyze, scan, validate
 from scanner.crawl import CrawlOptions, CrawlProgress
 from scanner.models import Analysis, AnalysisOptions, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
 from scanner.outputs.write import write_outputs
+from scanner.validate import ExportOptions
 
 __all__ = [
     "ANALYSIS_OUTPUTS",
@@ -17,10 +18,12 @@ __all__ = [
     "AnalysisOptions",
     "CrawlOptions",
     "CrawlProgress",
+    "ExportOptions",
     "ScanOptions",
     "ScanResult",
     "analyze",
     "read_site",
     "scan",
+    "validate",
     "write_outputs",
 ]

@@ -18,23 +18,24 @@ AUTOMATIC = ("session_start", "first_visit", "user_engagement", "page_view")
 PATH_STEPS = 5  # a path keeps the last steps before the conversion
 TOP_PATHS = 5
 
-NOT_MACRO = "name NOT IN (SELECT name FROM macros)"
-USER_EVENTS = f"""
+# Each event's first time per session (the one pass over all events), then per user.
+SESSION_EVENTS = """
+CREATE TEMP TABLE se AS SELECT u, s, name, min(ts) AS first_ts FROM ev
+WHERE name NOT IN (SELECT name FROM macros) GROUP BY u, s, name
+"""
+USER_EVENTS = """
 CREATE TEMP TABLE ue AS
-SELECT ev.u, ev.name, min(ev.ts) AS first_ts, any_value(conv.t) AS t,
-       bool_or(conv.t IS NULL OR ev.ts <= conv.t) AS counted,
-       coalesce(bool_or(ev.ts < conv.t), false) AS before
-FROM ev LEFT JOIN conv USING (u) WHERE ev.{NOT_MACRO} GROUP BY ev.u, ev.name
+SELECT se.u, se.name, min(se.first_ts) AS first_ts, conv.t,
+       conv.t IS NULL OR min(se.first_ts) <= conv.t AS counted,
+       coalesce(min(se.first_ts) < conv.t, false) AS before
+FROM se LEFT JOIN conv USING (u) GROUP BY se.u, se.name, conv.t
 """
 EVENTS = """
 WITH s AS (
-  SELECT se.name, count(*) AS sessions, count(*) FILTER (counted) AS doers,
-         count(*) FILTER (counted AND converted) AS converted
-  FROM (SELECT ev.s, ev.name, bool_or(sconv.t IS NULL OR ev.ts <= sconv.t) AS counted,
-               any_value(sconv.t IS NOT NULL) AS converted
-        FROM ev LEFT JOIN sconv USING (s) WHERE ev.name NOT IN (SELECT name FROM macros)
-        GROUP BY ev.s, ev.name) AS se
-  GROUP BY se.name
+  SELECT se.name, count(*) AS sessions,
+         count(*) FILTER (sconv.t IS NULL OR se.first_ts <= sconv.t) AS doers,
+         count(*) FILTER (se.first_ts <= sconv.t) AS converted
+  FROM se LEFT JOIN sconv USING (s) GROUP BY se.name
 )
 SELECT ue.name, count(*), s.sessions, count(*) FILTER (counted),
        count(*) FILTER (counted AND ue.t IS NOT NULL),
@@ -86,6 +87,7 @@ def count_export(options: ExportOptions, macros: list[str]) -> ExportFacts:
             "preserve_insertion_order": False,
         }
         con = duckdb.connect(":memory:", config=config)  # type: ignore[arg-type]
+        con.execute("SET enable_progress_bar = false")  # the library prints nothing
         try:
             return _count(con, options, mapping, macros)
         except duckdb.Error as error:
@@ -131,6 +133,7 @@ def _count(
     con.execute(
         f"CREATE TEMP TABLE sconv AS SELECT s, min(ts) AS t FROM ev {converting} GROUP BY s"
     )
+    con.execute(SESSION_EVENTS)
     con.execute(USER_EVENTS)
     users, sessions = _one(con, "SELECT count(DISTINCT u), count(DISTINCT s) FROM ev")
     converters, revenue = _one(con, "SELECT count(*), coalesce(sum(revenue), 0) FROM conv")
