@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.ga4_export import generate, to_parquet
@@ -104,6 +105,26 @@ def test_parquet_and_json_exports_count_the_same(export: Path, tmp_path: Path) -
     from_parquet = count_export(ExportOptions(tmp_path), ["purchase"])
     assert from_parquet.source.startswith("GA4 BigQuery export (parquet")
     assert from_parquet.model_dump(exclude={"source"}) == from_json.model_dump(exclude={"source"})
+
+
+def test_an_event_log_with_named_columns_counts_like_the_ga4_export(
+    export: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.parquet"
+    session = "list_filter(event_params, lambda p: p.key = 'ga_session_id')[1].value.int_value"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT user_pseudo_id AS visitor, {session} AS visit, "
+            "make_timestamp(event_timestamp::BIGINT) AS ts, event_name AS action "
+            f"FROM read_json('{export}/events_*.json')) TO '{log}' (FORMAT parquet)"
+        )
+    named = ExportOptions(
+        log, user_column="visitor", session_column="visit", time_column="ts", event_column="action"
+    )
+    unpaid = {"source": True, "revenue": True, "events": {"__all__": {"doers_revenue"}}}
+    from_log = count_export(named, ["purchase"]).model_dump(exclude=unpaid)  # type: ignore[arg-type]
+    from_ga4 = count_export(ExportOptions(export), ["purchase"]).model_dump(exclude=unpaid)  # type: ignore[arg-type]
+    assert from_log == from_ga4
 
 
 def test_the_command_writes_the_validation_into_the_plan_the_same_each_time(

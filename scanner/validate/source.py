@@ -161,8 +161,8 @@ def events_sql(source: Source, options: ExportOptions) -> str:
 
 def _microseconds(column: str, type_name: str) -> str:
     """A time column as microseconds: numbers are seconds, text and timestamps are times."""
-    numeric = ("INT", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "HUGEINT", "SMALLINT", "UBIGINT")
-    if type_name.upper().startswith(numeric):
+    numeric = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+    if type_name.upper().lstrip("U").startswith(numeric):
         return f"CAST({column} * 1000000 AS BIGINT)"
     return f"epoch_us(TRY_CAST({column} AS TIMESTAMP))"
 
