@@ -279,7 +279,10 @@ class _Judge:
                     else "add it to the plan as a key micro-conversion"
                 )
                 return "promote to key", f"{rates}{through}: {where}."
-            keeps = "it earns its key place" if tier == "key" else "a real effect; keep it"
+            keeps = {
+                "key": "it earns its key place",
+                "": "a real but modest effect; worth collecting, not a key signal",
+            }.get(tier, f"a real but modest effect; keep it {tier}")
             return "keep", f"{rates}{through}: {keeps}."
         if adjusted and crude.low > 1:
             return "demote", (
