@@ -115,7 +115,7 @@ def _count(
         )
     names = [str(row[0]) for row in con.execute("SELECT DISTINCT name FROM ev").fetchall()]
     _apply_mapping(con, mapping, names, options)
-    found = {str(row[0]) for row in con.execute("SELECT DISTINCT name FROM ev").fetchall()}
+    found = {mapping.get(name, name) for name in names}
     conversions = [name for name in macros if name in found]
     if not conversions:
         raise BadInput(
@@ -133,8 +133,6 @@ def _count(
     con.execute(
         f"CREATE TEMP TABLE sconv AS SELECT s, min(ts) AS t FROM ev {converting} GROUP BY s"
     )
-    con.execute(SESSION_EVENTS)
-    con.execute(USER_EVENTS)
     users, sessions = _one(con, "SELECT count(DISTINCT u), count(DISTINCT s) FROM ev")
     converters, revenue = _one(con, "SELECT count(*), coalesce(sum(revenue), 0) FROM conv")
     (converting_sessions,) = _one(con, "SELECT count(*) FROM sconv")
@@ -143,6 +141,11 @@ def _count(
         con.execute(
             PATHS.format(table=table, key=key, conv=conv, automatic=automatic, steps=PATH_STEPS)
         )
+    con.execute(SESSION_EVENTS)
+    con.execute("DROP TABLE ev")  # each table goes once read: memory stays low
+    con.execute(USER_EVENTS)
+    counted = con.execute(EVENTS).fetchall()
+    con.execute("DROP TABLE se")
     top_path = {str(name): list(steps) for name, steps in con.execute(TOP_PATH).fetchall()}
     events = [
         EventFacts(
@@ -159,7 +162,7 @@ def _count(
             session_doers_converted=row[10],
             top_path=top_path.get(row[0], []),
         )
-        for row in con.execute(EVENTS).fetchall()
+        for row in counted
     ]
     pairs = [
         PairFacts(event=a, other=b, both=n, both_converted=c, other_first=f)
