@@ -29,9 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from scanner.analytics import ExportOptions
 from scanner.api import validate
 from scanner.models import Validation
-from scanner.validate import ExportOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("analytics") / "uci_online_shoppers" / "online_shoppers_intention.csv"

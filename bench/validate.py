@@ -6,7 +6,7 @@ JSON files and the same as Parquet, then runs, each in a fresh process so that i
 is its own:
 
 - `scanner validate` (the library call: plan, DuckDB counts, verdicts) on the Parquet export
-  and on the JSON export, DuckDB limited to 1 GB (scanner/validate/facts.py) on every core;
+  and on the JSON export, DuckDB limited to 1 GB (scanner/analytics/facts.py) on every core;
 - a naive baseline in pure Python over the same JSON files: each line parsed with json.loads,
   users' first conversions and first events kept in dictionaries, then only the conversion rate
   of each event's doers (no sessions, pairs or paths: a fraction of the work).
@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from bench.ga4_export import generate, to_parquet
+from scanner.analytics import ExportOptions
 from scanner.api import validate
-from scanner.validate import ExportOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "tests" / "golden" / "demo"

@@ -4,12 +4,12 @@ The library API: `scan`, `analyze`, `validate` and `write_outputs`, with their o
 results; the typed data is in `scanner.models`, the errors in `scanner.errors`.
 """
 
+from scanner.analytics import ExportOptions
 from scanner.api import ScanOptions, ScanResult, analyze, scan, validate
 from scanner.crawl import CrawlOptions, CrawlProgress
 from scanner.models import Analysis, AnalysisOptions, read_site
 from scanner.outputs.registry import ANALYSIS_OUTPUTS, SCAN_OUTPUTS
 from scanner.outputs.write import write_outputs
-from scanner.validate import ExportOptions
 
 __all__ = [
     "ANALYSIS_OUTPUTS",

@@ -17,10 +17,10 @@ from pathlib import Path
 from scanner import analysis
 from scanner.analysis.rules import rules_for
 from scanner.analysis.validation import validate_plan
+from scanner.analytics import ExportOptions, count_export
 from scanner.crawl import CrawlOptions, Progress, crawl
 from scanner.errors import BadInput, Interrupted, SiteUnavailable
 from scanner.models import Analysis, AnalysisOptions, Site, read_plan_events, read_site
-from scanner.validate import ExportOptions, count_export
 
 
 @dataclass(frozen=True)

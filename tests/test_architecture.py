@@ -20,9 +20,9 @@ LAYERS = {
     "crawl": {"crawl", "models", "shared"},
     "analysis": {"analysis", "models", "shared"},
     "outputs": {"outputs", "models", "shared"},
-    "validate": {"validate", "models", "shared"},  # reads analytics exports (DuckDB)
-    "api": {"api", "crawl", "analysis", "outputs", "validate", "models", "shared"},
-    "cli": {"cli", "api", "crawl", "analysis", "outputs", "validate", "models", "shared"},
+    "analytics": {"analytics", "models", "shared"},  # reads analytics exports (DuckDB)
+    "api": {"api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
+    "cli": {"cli", "api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
     "shared": {"shared"},
 }
 SHARED = {"errors", "resources", "serve", "url_templates", "patterns"}
@@ -33,8 +33,8 @@ LIBRARIES = {
     "publicsuffixlist": {"crawl"},
     "jinja2": {"outputs"},
     "click": {"cli"},
-    "yaml": {"analysis.rules", "validate.source"},  # rule packs, event-name mappings
-    "duckdb": {"validate"},  # analytics exports are read in place, only there
+    "yaml": {"analysis.rules", "analytics.source"},  # rule packs, event-name mappings
+    "duckdb": {"analytics"},  # analytics exports are read in place, only there
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }

@@ -14,9 +14,9 @@ import pytest
 from bench.ga4_export import generate, to_parquet
 from bench.uci_shoppers import DATA, run
 from scanner.analysis.lift import Table, mantel_haenszel, risk_ratio, z_value
+from scanner.analytics import ExportOptions, count_export
 from scanner.api import validate
 from scanner.models import EventValidation, ExportFacts, Validation
-from scanner.validate import ExportOptions, count_export
 from tests.conftest import IN_CI, SHARED, invoke
 from tests.golden import GOLDEN
 

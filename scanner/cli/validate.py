@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from scanner.analytics import ExportOptions
 from scanner.api import validate
 from scanner.outputs.registry import SCAN_OUTPUTS
 from scanner.outputs.write import check_writable, write_outputs
-from scanner.validate import ExportOptions
 
 
 @click.command(name="validate")

@@ -1,5 +1,5 @@
 """Validation against the site's own analytics: the counts read from an export (ExportFacts,
-scanner/validate) and what they say about each event (Validation, scanner/analysis/validation.py).
+scanner/analytics) and what they say about each event (Validation, scanner/analysis/validation.py).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class PathCount(Model):
 
 
 class ExportFacts(Model):
-    """What an analytics export holds, counted (scanner/validate)."""
+    """What an analytics export holds, counted (scanner/analytics)."""
 
     source: str = Field(description="What was read, in a few words.")
     events_read: int

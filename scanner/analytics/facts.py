@@ -8,9 +8,9 @@ from typing import Any
 
 import duckdb
 
+from scanner.analytics.source import ExportOptions, events_sql, find_source, read_mapping
 from scanner.errors import BadInput
 from scanner.models.validation import MIN_USERS, EventFacts, ExportFacts, PairFacts, PathCount
-from scanner.validate.source import ExportOptions, events_sql, find_source, read_mapping
 
 MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past it
 # Collected on every visit (GA4's automatic events): left out of the paths, which they would fill.
