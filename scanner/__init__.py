@@ -1,10 +1,11 @@
 """Website scanner that proposes GA4 tracking plans and GTM containers.
 
-The library API: `scan`, `analyze`, `verify`, `load_plan`, `export`, `compare`,
+The library API: `scan`, `analyze`, `verify`, `validate`, `load_plan`, `export`, `compare`,
 `write_outputs` and `write_shots`, with their options and results; the typed data is in
 `scanner.models`, the errors in `scanner.errors`.
 """
 
+from scanner.analytics import ExportOptions
 from scanner.api import (
     PlanSource,
     ScanOptions,
@@ -14,6 +15,7 @@ from scanner.api import (
     export,
     load_plan,
     scan,
+    validate,
     verify,
 )
 from scanner.crawl import CrawlOptions, CrawlProgress
@@ -29,6 +31,7 @@ __all__ = [
     "AnalysisOptions",
     "CrawlOptions",
     "CrawlProgress",
+    "ExportOptions",
     "PlanSource",
     "ScanOptions",
     "ScanResult",
@@ -38,6 +41,7 @@ __all__ = [
     "load_plan",
     "read_site",
     "scan",
+    "validate",
     "verify",
     "write_outputs",
     "write_shots",

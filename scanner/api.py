@@ -24,7 +24,9 @@ from scanner.analysis.decisions import apply_decisions
 from scanner.analysis.drift import Scan, diff
 from scanner.analysis.plan_file import read_plan_file
 from scanner.analysis.rules import RuleSet, rules_for
+from scanner.analysis.validation import validate_plan
 from scanner.analysis.verify import page_requests, read_container, verify_container
+from scanner.analytics import ExportOptions, count_export
 from scanner.crawl import CrawlOptions, Progress, crawl
 from scanner.crawl.inspect import inspect_pages
 from scanner.errors import BadInput, Interrupted, SiteUnavailable
@@ -38,6 +40,7 @@ from scanner.models import (
     PlanFile,
     Site,
     Tracking,
+    read_plan_events,
     read_site,
 )
 
@@ -239,3 +242,26 @@ def verify(
     )
     checked = verify_container(result, rules, parsed, requests, seen, origin, container_name)
     return replace(result, verification=checked)
+
+
+def validate(out: Path, export: ExportOptions) -> Analysis:
+    """The plan in a scan's output folder `out`, checked against an analytics export: the
+    analysis of its site.json with a validation (every event judged by the data)."""
+    planned = read_plan_events(out / "plan.json")
+    site_json = out / "site.json"
+    if not site_json.is_file():
+        raise BadInput(
+            f"{out}: no site.json beside plan.json; give the output folder of 'scanner scan', "
+            "which holds both."
+        )
+    analysis = analyze(read_site(site_json))
+    if planned != [event.event for event in analysis.plan.events]:
+        raise BadInput(
+            f"{out}/plan.json is not the plan of {site_json} with its recorded settings; "
+            f"rebuild it with 'scanner analyze {site_json} -o {out}' first."
+        )
+    macros = [event.event for event in analysis.plan.events if event.conversion == "macro"]
+    if not macros:
+        raise BadInput(f"{out}/plan.json plans no macro conversion to validate against.")
+    facts = count_export(export, macros)
+    return replace(analysis, validation=validate_plan(analysis.plan, facts))

@@ -20,8 +20,9 @@ LAYERS = {
     "crawl": {"crawl", "models", "shared"},
     "analysis": {"analysis", "models", "shared"},
     "outputs": {"outputs", "models", "shared"},
-    "api": {"api", "crawl", "analysis", "outputs", "models", "shared"},
-    "cli": {"cli", "api", "crawl", "analysis", "outputs", "models", "shared"},
+    "analytics": {"analytics", "models", "shared"},  # reads analytics exports (DuckDB)
+    "api": {"api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
+    "cli": {"cli", "api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
     "shared": {"shared"},
 }
 SHARED = {"errors", "resources", "serve", "url_templates", "patterns"}
@@ -33,11 +34,12 @@ LIBRARIES = {
     "jinja2": {"outputs"},
     "click": {"cli"},
     "rich": {"cli.progress"},
-    # where rule packs and plan.yaml are read, and plan.yaml written
-    "yaml": {"analysis.rules", "analysis.plan_file", "outputs.plan_yaml"},
+    # where rule packs, plan.yaml and event-name mappings are read, and plan.yaml written
+    "yaml": {"analysis.rules", "analysis.plan_file", "outputs.plan_yaml", "analytics.source"},
     "soupsieve": {"analysis.plan_file"},  # CSS selectors of plan.yaml checked
     "openpyxl": {"outputs.plan_xlsx"},
     "jsonschema": set(),  # tests only
+    "duckdb": {"analytics"},  # analytics exports are read in place, only there
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }

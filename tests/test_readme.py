@@ -19,6 +19,7 @@ README = (ROOT / "README.md").read_text()
 COMMANDS = [
     "scan",
     "analyze",
+    "validate",
     "demo",
     "verify",
     "rules list",

@@ -25,6 +25,7 @@ from scanner.cli.options import (
 from scanner.cli.plans import commands as plan_commands
 from scanner.cli.plans import kept_summary, plan_option
 from scanner.cli.progress import ProgressBar
+from scanner.cli.validate import validate_command
 from scanner.cli.verify import verify_command
 from scanner.crawl import CrawlOptions, check_url
 from scanner.errors import BadArgument, Interrupted, PartialScan
@@ -142,6 +143,7 @@ def _shots_beside(site: Site, directory: Path) -> dict[str, bytes]:
 
 
 cli.add_command(verify_command)
+cli.add_command(validate_command)
 
 
 @cli.group()

@@ -2,7 +2,7 @@
 
 from scanner.models.analysis import Analysis
 from scanner.models.diff import PlanDiff
-from scanner.models.files import read_site
+from scanner.models.files import read_plan_events, read_site
 from scanner.models.findings import BusinessTypeGuess, Finding
 from scanner.models.plan import (
     PLAN_SCHEMA_VERSION,
@@ -40,6 +40,14 @@ from scanner.models.site import (
     SkippedPage,
     TemplateCoverage,
     Tracking,
+)
+from scanner.models.validation import (
+    EventValidation,
+    ExportFacts,
+    Lift,
+    PathCount,
+    Validation,
+    Verdict,
 )
 from scanner.models.verification import (
     ControlCheck,
@@ -86,7 +94,9 @@ __all__ = [
     "EventDecision",
     "EventRecord",
     "EventStatus",
+    "EventValidation",
     "Expectation",
+    "ExportFacts",
     "Finding",
     "Form",
     "FormFacts",
@@ -95,6 +105,7 @@ __all__ = [
     "FunnelStage",
     "FunnelStep",
     "Kind",
+    "Lift",
     "ListenerName",
     "Model",
     "Outcome",
@@ -102,6 +113,7 @@ __all__ = [
     "PageAnnotations",
     "PageFacts",
     "PageSelectors",
+    "PathCount",
     "Plan",
     "PlanDiff",
     "PlanFile",
@@ -120,6 +132,9 @@ __all__ = [
     "TriggerCheck",
     "TriggerSpec",
     "TriggerType",
+    "Validation",
+    "Verdict",
     "Verification",
+    "read_plan_events",
     "read_site",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from scanner.models.findings import Finding
 from scanner.models.plan import Plan
 from scanner.models.site import Site
+from scanner.models.validation import Validation
 from scanner.models.verification import Verification
 
 
@@ -16,3 +17,4 @@ class Analysis:
     findings: list[Finding]
     plan: Plan
     verification: Verification | None = None  # what `scanner verify` found, if it ran
+    validation: Validation | None = None  # the plan checked against analytics (scanner validate)

@@ -79,3 +79,23 @@ def upgrade_site_record(data: Any) -> Any:
         "pages": [{k: v for k, v in page.items() if k != "expectations"} for page in pages],
         "annotations": annotations,
     }
+
+
+def read_plan_events(path: Path) -> list[str]:
+    """The event names of a plan.json, in order; BadInput when there is no plan there."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(
+            f"{path.parent}: no plan.json in it; give the output folder of 'scanner scan'."
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise BadInput(f"{path}: not a readable plan ({type(error).__name__}).") from None
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("event"), str) for e in events
+    ):
+        raise BadInput(
+            f"{path}: not a plan (no list of events); give the plan 'scanner scan' wrote."
+        )
+    return [e["event"] for e in events]

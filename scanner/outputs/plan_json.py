@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.models import Analysis, Plan, PlannedEvent, Product
+from scanner.models import Analysis, Plan, PlannedEvent, Product, Validation
 from scanner.outputs.prose import datalayer_snippet, limitations, selection, trigger_description
 from scanner.outputs.text import json_text
 
 
 def render(analysis: Analysis) -> str:
-    return json_text(plan_record(analysis.plan))
+    return json_text(plan_record(analysis.plan, analysis.validation))
 
 
-def plan_record(plan: Plan) -> dict[str, Any]:
-    """The plan as plan.json holds it (and plan.md is rendered from)."""
+def plan_record(plan: Plan, validation: Validation | None = None) -> dict[str, Any]:
+    """The plan as plan.json holds it (and plan.md is rendered from); once validated against
+    analytics, a `validation` block per micro-conversion and one for the whole plan, which
+    holds the events the plan lacks."""
     record = plan.model_dump(mode="json")
     record["events"] = [event_record(event, plan.example_product) for event in plan.events]
+    if validation is not None:
+        checked = {v.event: v.model_dump(mode="json") for v in validation.events if v.planned}
+        for event in record["events"]:
+            if event["event"] in checked:
+                event["validation"] = checked[event["event"]]
+        record["validation"] = {
+            **validation.model_dump(mode="json", exclude={"events"}),
+            "other_events": [v.model_dump(mode="json") for v in validation.events if not v.planned],
+        }
     return record
 
 

@@ -16,5 +16,5 @@ def render(analysis: Analysis) -> str:
     return (
         templates()
         .get_template("plan.md.j2")
-        .render(plan=plan_record(analysis.plan), audiences=suggested)
+        .render(plan=plan_record(analysis.plan, analysis.validation), audiences=suggested)
     )
