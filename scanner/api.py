@@ -244,9 +244,10 @@ def verify(
     return replace(result, verification=checked)
 
 
-def validate(out: Path, export: ExportOptions) -> Analysis:
+def validate(out: Path, events: ExportOptions) -> Analysis:
     """The plan in a scan's output folder `out`, checked against an analytics export: the
-    analysis of its site.json with a validation (every event judged by the data)."""
+    analysis of its site.json, with the analyst's plan.yaml decisions when it holds one, and a
+    validation (every event judged by the data)."""
     planned = read_plan_events(out / "plan.json")
     site_json = out / "site.json"
     if not site_json.is_file():
@@ -254,14 +255,20 @@ def validate(out: Path, export: ExportOptions) -> Analysis:
             f"{out}: no site.json beside plan.json; give the output folder of 'scanner scan', "
             "which holds both."
         )
-    analysis = analyze(read_site(site_json))
+    plan_yaml = out / "plan.yaml"  # the analyst's decisions, when the scan wrote them
+    analysis = (
+        export(load_plan(plan_yaml)) if plan_yaml.is_file() else analyze(read_site(site_json))
+    )
     if planned != [event.event for event in analysis.plan.events]:
         raise BadInput(
-            f"{out}/plan.json is not the plan of {site_json} with its recorded settings; "
+            f"{out}/plan.json is not the plan of {site_json} and {plan_yaml.name}; rebuild "
+            f"it with 'scanner export {plan_yaml} -o {out}' first."
+            if plan_yaml.is_file()
+            else f"{out}/plan.json is not the plan of {site_json} with its recorded settings; "
             f"rebuild it with 'scanner analyze {site_json} -o {out}' first."
         )
     macros = [event.event for event in analysis.plan.events if event.conversion == "macro"]
     if not macros:
         raise BadInput(f"{out}/plan.json plans no macro conversion to validate against.")
-    facts = count_export(export, macros)
+    facts = count_export(events, macros)
     return replace(analysis, validation=validate_plan(analysis.plan, facts))

@@ -146,10 +146,13 @@ def test_the_command_writes_the_validation_into_the_plan_the_same_each_time(
     assert "validation" not in plan["events"][0]  # purchase: the conversion itself
     assert plan["validation"]["proposals"] == ["apply_coupon"]
     assert "## Validated against analytics" in (first / "plan.md").read_text()
+    report = (first / "report.html").read_text()
+    assert 'id="validation"' in report and "<strong>keep</strong>" in report
+    assert "<code>apply_coupon</code>" in report
     # The folder written is a scan's folder again: it validates in place, to the same bytes.
     again = invoke("validate", str(first), "--events", str(export), "-o", str(second))
     assert again.returncode == 0, again.stderr
-    for name in ("plan.json", "plan.md", "site.json"):
+    for name in ("plan.json", "plan.md", "report.html", "site.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -238,3 +241,26 @@ def test_bad_input_gets_one_clear_error_line(
     assert result.returncode == 4, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: ") and error in line, line
+
+
+def test_a_plan_the_analyst_edited_is_validated_with_their_names(
+    export: Path, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scan"
+    scan.mkdir()
+    for source in DEMO.iterdir():
+        (scan / source.name).write_bytes(source.read_bytes())
+    plan_yaml = scan / "plan.yaml"
+    plan_yaml.write_text(
+        plan_yaml.read_text().replace("- name: add_to_cart\n", "- name: cart_add\n", 1)
+    )
+    assert invoke("export", str(plan_yaml), "-o", str(scan)).returncode == 0
+    mapping = tmp_path / "names.yaml"
+    mapping.write_text("add_to_cart: cart_add\n")
+    result = invoke(
+        "validate", str(scan), "--events", str(export), "--mapping", str(mapping), "-o", str(scan)
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads((scan / "plan.json").read_text())
+    renamed = next(e for e in plan["events"] if e["event"] == "cart_add")
+    assert renamed["validation"]["verdict"] == "keep"

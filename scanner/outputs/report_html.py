@@ -76,6 +76,7 @@ def render(analysis: Analysis) -> str:
             sampled=[t for t in site.coverage.templates if t.crawled < t.found],
             consent=sorted({page.consent for page in site.pages if page.consent}),
             verification=analysis.verification,
+            validation=analysis.validation,
             script=Markup(script),
             script_hash=base64.b64encode(hashlib.sha256(script.encode()).digest()).decode(),
         )
