@@ -1,7 +1,7 @@
 """Crawl speed and coverage: the scanner's crawler against a naive one-page-at-a-time loop.
 
-Generates a local shop of about 300 pages over 9 URL templates, served on 127.0.0.1 with
-100-300 ms of latency per page and images on every page, then in the same run:
+Generates a local shop of 306 pages (`--shop-pages`) over 11 URL templates, served on
+127.0.0.1 with 100-300 ms of latency per page and images on every page, then in the same run:
 
 - crawls it with the naive loop (Playwright, one page at a time, waiting for `load`) and
   with the scanner's crawler (sampling off), and prints pages per second, total time and peak
@@ -12,7 +12,8 @@ Generates a local shop of about 300 pages over 9 URL templates, served on 127.0.
 Then, on every mirrored real site of ../shared/sites, the scanner crawls it and the naive loop
 loads exactly the pages it recorded, with the same third-party blocking.
 
-    python -m bench.crawl [--part shop|mirrors|all] [--concurrency N] [--block-third-party]
+    python -m bench.crawl [--part shop|mirrors|all] [--shop-pages N] [--concurrency N]
+                          [--block-third-party]
 """
 
 from __future__ import annotations
@@ -44,14 +45,16 @@ from scanner.url_templates import template
 ROOT = Path(__file__).resolve().parents[1]
 
 CATEGORIES = [f"category-{n}" for n in range(10)]
-PRODUCTS = [f"product-{n}-handmade-item" for n in range(200)]
 POSTS = [f"post-{n}-about-things" for n in range(60)]
 TAGS = [f"tag-{n}" for n in range(10)]
 HELP = [f"help-{n}" for n in range(20)]
 
 
-def site_links() -> dict[str, list[str]]:
-    """Every page of the generated shop and the pages it links to."""
+def site_links(product_count: int = 200) -> dict[str, list[str]]:
+    """Every page of the generated shop (106 pages and the products) and the pages each links
+    to: every category lists a tenth of the products."""
+    products = [f"product-{n}-handmade-item" for n in range(product_count)]
+    per_category = product_count // len(CATEGORIES)
     common = ["/", "/pricing", "/contact", "/cart", "/blog/", "/help/"]
     pages: dict[str, list[str]] = {
         "/": common + [f"/category/{c}" for c in CATEGORIES],
@@ -62,10 +65,10 @@ def site_links() -> dict[str, list[str]]:
         "/help/": common + [f"/help/{h}" for h in HELP],
     }
     for index, category in enumerate(CATEGORIES):
-        products = PRODUCTS[index * 20 : index * 20 + 20]
-        pages[f"/category/{category}"] = common + [f"/products/{p}" for p in products]
-    for index, product in enumerate(PRODUCTS):
-        related = [PRODUCTS[(index + step) % len(PRODUCTS)] for step in (1, 2, 3)]
+        listed = products[index * per_category : (index + 1) * per_category]
+        pages[f"/category/{category}"] = common + [f"/products/{p}" for p in listed]
+    for index, product in enumerate(products):
+        related = [products[(index + step) % len(products)] for step in (1, 2, 3)]
         pages[f"/products/{product}"] = common + [f"/products/{r}" for r in related]
     for index, post in enumerate(POSTS):
         following = POSTS[(index + 1) % len(POSTS)]
@@ -82,8 +85,8 @@ def latency(path: str) -> float:
 
 
 @contextmanager
-def serve_shop() -> Iterator[str]:
-    pages = site_links()
+def serve_shop(product_count: int = 200) -> Iterator[str]:
+    pages = site_links(product_count)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -227,11 +230,12 @@ def compare_on_mirrors(shared: Path, options: CrawlOptions) -> None:
     )
 
 
-def compare_on_shop(concurrency: int | None) -> None:
-    total = len(site_links())
-    templates = {template(f"http://h{path}") for path in site_links()}
+def compare_on_shop(concurrency: int | None, product_count: int) -> None:
+    links = site_links(product_count)
+    total = len(links)
+    templates = {template(f"http://h{path}") for path in links}
     print(f"site: {total} pages, {len(templates)} templates, 100-300 ms per page, 3 images each")
-    with serve_shop() as url:
+    with serve_shop(product_count) as url:
         measure(
             "naive loop (one page at a time, load)",
             lambda: asyncio.run(naive_crawl(url, total)),
@@ -263,12 +267,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=CrawlOptions().concurrency)
     parser.add_argument("--part", choices=("shop", "mirrors", "all"), default="all")
+    parser.add_argument("--shop-pages", type=int, default=306, help="pages of the shop (>= 116)")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--max-pages", type=int, default=30, help="per mirrored site")
     parser.add_argument("--block-third-party", action="store_true", help="on the mirrors")
     args = parser.parse_args()
     if args.part in ("shop", "all"):
-        compare_on_shop(args.concurrency)
+        compare_on_shop(args.concurrency, args.shop_pages - 106)
     if args.part in ("mirrors", "all"):
         options = CrawlOptions(
             max_pages=args.max_pages,
