@@ -1,6 +1,14 @@
 """The typed data passed between the stages: the crawl record, findings, the plan."""
 
 from scanner.models.analysis import Analysis
+from scanner.models.batch import (
+    ID_FORMATS,
+    IndexRow,
+    SiteEntry,
+    SiteOutcome,
+    SiteRecord,
+    SiteStatus,
+)
 from scanner.models.files import read_site
 from scanner.models.findings import BusinessTypeGuess, Finding
 from scanner.models.plan import (
@@ -51,6 +59,7 @@ from scanner.models.vocabulary import (
 
 __all__ = [
     "BUSINESS_TYPES",
+    "ID_FORMATS",
     "KINDS",
     "PLAN_SCHEMA_VERSION",
     "SITE_SCHEMA_VERSION",
@@ -72,6 +81,7 @@ __all__ = [
     "Frame",
     "FunnelStage",
     "FunnelStep",
+    "IndexRow",
     "Kind",
     "ListenerName",
     "Model",
@@ -84,6 +94,10 @@ __all__ = [
     "RobotsReport",
     "SignalScore",
     "Site",
+    "SiteEntry",
+    "SiteOutcome",
+    "SiteRecord",
+    "SiteStatus",
     "SkippedPage",
     "Target",
     "TemplateCoverage",
