@@ -40,3 +40,7 @@ class BrowserUnavailable(ScannerError):
 
 class Interrupted(ScannerError):
     """Stopped by Ctrl-C or SIGTERM."""
+
+
+class QueueUnavailable(ScannerError):
+    """The task queue's broker (a Redis server) cannot be reached."""

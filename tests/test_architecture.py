@@ -21,7 +21,9 @@ LAYERS = {
     "analysis": {"analysis", "models", "shared"},
     "outputs": {"outputs", "models", "shared"},
     "api": {"api", "crawl", "analysis", "outputs", "models", "shared"},
-    "cli": {"cli", "api", "crawl", "analysis", "outputs", "models", "shared"},
+    # many sites: each scanned by `scanner scan` in a process of its own, so no api import
+    "batch": {"batch", "crawl", "outputs", "models", "shared"},
+    "cli": {"cli", "api", "batch", "crawl", "analysis", "outputs", "models", "shared"},
     "shared": {"shared"},
 }
 SHARED = {"errors", "resources", "serve", "url_templates", "patterns"}
@@ -32,7 +34,10 @@ LIBRARIES = {
     "publicsuffixlist": {"crawl"},
     "jinja2": {"outputs"},
     "click": {"cli"},
-    "yaml": {"analysis.rules"},  # where rule packs (and, later, plans) are read
+    "yaml": {"analysis.rules", "batch.sites"},  # where rule packs and site lists are read
+    "celery": {"batch.queue"},  # the task queue, and its Redis transport
+    "kombu": {"batch.queue"},
+    "redis": {"batch.queue"},
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }

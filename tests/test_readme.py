@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, ROOT
 from tests.golden import GOLDEN
 
 README = (ROOT / "README.md").read_text()
-COMMANDS = ["scan", "analyze", "demo", "rules list", "rules check"]
+COMMANDS = ["scan", "analyze", "demo", "rules list", "rules check", "batch", "worker"]
 OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
 
 

@@ -9,6 +9,7 @@ from scanner.errors import (
     Interrupted,
     OutputNotWritable,
     PartialScan,
+    QueueUnavailable,
     ScannerError,
     SiteUnavailable,
 )
@@ -16,10 +17,12 @@ from scanner.errors import (
 EXIT_CODES = {
     0: "done",
     2: "a malformed argument",
-    3: "the site could not be scanned",
+    3: "the site (in a batch: every site) could not be scanned",
     4: "an input file is unreadable or invalid, or the output directory cannot be written",
     5: "no usable browser",
-    6: "some start pages could not be scanned; the outputs of the others are written",
+    6: "some start pages (in a batch: some sites) could not be scanned; the outputs of the "
+    "others are written",
+    7: "the task queue (its Redis server) cannot be reached",
     130: "interrupted with Ctrl-C or SIGTERM",
 }
 EXIT_BY_ERROR: dict[type[ScannerError], int] = {
@@ -29,5 +32,6 @@ EXIT_BY_ERROR: dict[type[ScannerError], int] = {
     OutputNotWritable: 4,
     BrowserUnavailable: 5,
     PartialScan: 6,
+    QueueUnavailable: 7,
     Interrupted: 130,
 }
