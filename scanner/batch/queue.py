@@ -65,6 +65,8 @@ def configure(url: str, visibility_timeout: int = VISIBILITY_TIMEOUT_S) -> None:
             # how often a worker looks for tasks whose worker vanished
             "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
             "unacked_restore_throttle": 1,
+            # a worker killed during its sweep holds the sweep's lock this long (default 300)
+            "unacked_mutex_expire": 10,
         },
     )
     try:
