@@ -29,7 +29,7 @@ from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
 
 from scanner.batch.folders import finish, pack, staging, unpack
-from scanner.batch.run import BatchResult, SiteDone, to_scan, write_index
+from scanner.batch.run import BatchResult, SiteDone, sigterm_interrupts, to_scan, write_index
 from scanner.batch.site_scan import GRACE_S, scan_site
 from scanner.errors import BadArgument, QueueUnavailable
 from scanner.models import SiteEntry, SiteOutcome, SiteRecord
@@ -116,28 +116,32 @@ def run_queued(entries: list[SiteEntry], out: Path, on_site: SiteDone) -> BatchR
     as it comes, write the index. Ctrl-C stops the collecting; the tasks go on, and the same
     command collects them."""
     todo = to_scan(entries, out)
-    waiting: dict[str, tuple[SiteEntry, AsyncResult]] = {}
-    for entry in todo:
-        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{out.resolve()}\n{entry.model_dump_json()}"))
-        result = AsyncResult(task_id, app=app)
-        if not result.ready():
-            scan_task.apply_async(
-                (entry.model_dump(mode="json"),),
-                task_id=task_id,
-                time_limit=entry.time_budget + GRACE_S + TIME_LIMIT_MARGIN_S,
-            )
-        waiting[task_id] = (entry, result)
     interrupted = False
     try:
-        while waiting:
-            for task_id, (entry, result) in list(waiting.items()):
-                if result.ready():
-                    on_site(_collect(entry, result, out))
-                    del waiting[task_id]
-            time.sleep(POLL_S if waiting else 0)
+        with sigterm_interrupts():
+            waiting = dict(_submit(entry, out) for entry in todo)
+            while waiting:
+                for task_id, (entry, result) in list(waiting.items()):
+                    if result.ready():
+                        on_site(_collect(entry, result, out))
+                        del waiting[task_id]
+                time.sleep(POLL_S if waiting else 0)
     except KeyboardInterrupt:
         interrupted = True
     return BatchResult(write_index(entries, out), interrupted, len(entries) - len(todo))
+
+
+def _submit(entry: SiteEntry, out: Path) -> tuple[str, tuple[SiteEntry, AsyncResult]]:
+    """Send a site's task, unless a run before this one did and it is finished."""
+    task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{out.resolve()}\n{entry.model_dump_json()}"))
+    result = AsyncResult(task_id, app=app)
+    if not result.ready():
+        scan_task.apply_async(
+            (entry.model_dump(mode="json"),),
+            task_id=task_id,
+            time_limit=entry.time_budget + GRACE_S + TIME_LIMIT_MARGIN_S,
+        )
+    return task_id, (entry, result)
 
 
 def _collect(entry: SiteEntry, result: AsyncResult, out: Path) -> SiteRecord:

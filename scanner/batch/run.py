@@ -42,7 +42,7 @@ def run_local(entries: list[SiteEntry], out: Path, jobs: int, on_site: SiteDone)
     todo = to_scan(entries, out)
     stop = threading.Event()
     interrupted = False
-    with _sigterm_interrupts(), ThreadPoolExecutor(max_workers=jobs) as pool:
+    with sigterm_interrupts(), ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_scan_one, entry, out, stop) for entry in todo]
         try:
             for future in as_completed(futures):
@@ -77,7 +77,7 @@ def write_index(entries: list[SiteEntry], out: Path) -> list[IndexRow]:
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
+def sigterm_interrupts() -> Iterator[None]:
     """SIGTERM stops the batch as Ctrl-C does (in the main thread, where signals arrive)."""
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -5,6 +5,7 @@ and the site's folder is exactly what `scanner scan` writes (every output it has
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,6 +55,7 @@ def scan_site(
     summary = _summary(json.loads(plan.read_text(encoding="utf-8"))) if plan.exists() else {}
     budget = f"its time budget of {entry.time_budget} s"
     if reason == "killed":
+        shutil.rmtree(out, ignore_errors=True)  # whatever it had written by then
         return SiteOutcome(status="failed", error=f"did not stop within {GRACE_S} s of {budget}.")
     if code == 130 and summary:
         error = f"stopped at {budget}; the pages scanned by then are written."
