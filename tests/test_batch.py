@@ -34,7 +34,7 @@ def local_sites() -> Iterator[tuple[dict[str, str], dict[str, Site]]]:
             "saas": stack.enter_context(serve_directory(FIXTURES / "batch" / "saas")),
         }
         counters = {}
-        slow_pages = {f"/p{n}": Route(page(title=f"p{n}").body, delay=20) for n in range(6)}
+        slow_pages = {f"/p{n}": Route(page(title=f"p{n}").body, delay=40) for n in range(6)}
         for name, routes in (
             ("broken", {"/": Route("oops", status=500)}),
             ("hanging", {"/": Route(page(title="late").body, delay=60)}),
@@ -61,7 +61,7 @@ def test_a_batch_isolates_failures_keeps_budgets_and_does_not_scan_a_site_twice(
             f"- {{url: '{urls['saas']}', type: saas}}\n"
             f"- {urls['broken']}\n"
             f"- {{url: '{urls['hanging']}', time_budget: 4}}\n"
-            f"- {{url: '{urls['slow']}', time_budget: 10}}\n"
+            f"- {{url: '{urls['slow']}', time_budget: 20}}\n"
             f"- {urls['closed']}\n"
         )
         out = tmp_path / "out"
@@ -79,7 +79,7 @@ def test_a_batch_isolates_failures_keeps_budgets_and_does_not_scan_a_site_twice(
         assert rows[urls["hanging"]]["error"] == (
             "no page was scanned within its time budget of 4 s."
         )
-        assert rows[urls["slow"]]["error"].startswith("stopped at its time budget of 10 s")
+        assert rows[urls["slow"]]["error"].startswith("stopped at its time budget of 20 s")
         assert rows[urls["slow"]]["pages"] == "1"
         assert "connection refused" in rows[urls["closed"]]["error"]
         folder = out / shop["folder"]
