@@ -111,21 +111,23 @@ def serve_shop(product_count: int = 200) -> Iterator[str]:
 
 
 @contextmanager
-def peak_memory() -> Iterator[list[int]]:
-    """Samples the resident memory of this process and its children (Chromium) every 0.5 s;
-    the list holds the peak in bytes when the block ends."""
-    peak = [0]
+def peak_memory(roots: list[int] | None = None) -> Iterator[list[int]]:
+    """Samples the memory of each root process and its children (Chromium) every 0.5 s (by
+    default of this process); the list holds each root's peak in bytes when the block ends."""
+    pids = roots or [os.getpid()]
+    peaks = [0] * len(pids)
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_memory(os.getpid()))
+            for index, pid in enumerate(pids):
+                peaks[index] = max(peaks[index], tree_memory(pid))
             stop.wait(0.5)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     try:
-        yield peak
+        yield peaks
     finally:
         stop.set()
         thread.join()

@@ -44,3 +44,7 @@ class VerificationFailed(ScannerError):
 
 class Interrupted(ScannerError):
     """Stopped by Ctrl-C or SIGTERM."""
+
+
+class QueueUnavailable(ScannerError):
+    """The task queue's broker (a Redis server) cannot be reached."""

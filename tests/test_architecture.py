@@ -22,7 +22,9 @@ LAYERS = {
     "outputs": {"outputs", "models", "shared"},
     "analytics": {"analytics", "models", "shared"},  # reads analytics exports (DuckDB)
     "api": {"api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
-    "cli": {"cli", "api", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
+    # many sites: each scanned by `scanner scan` in a process of its own, so no api import
+    "batch": {"batch", "crawl", "outputs", "models", "shared"},
+    "cli": {"cli", "api", "batch", "crawl", "analysis", "outputs", "analytics", "models", "shared"},
     "shared": {"shared"},
 }
 SHARED = {"errors", "resources", "serve", "url_templates", "patterns"}
@@ -34,12 +36,21 @@ LIBRARIES = {
     "jinja2": {"outputs"},
     "click": {"cli"},
     "rich": {"cli.progress"},
-    # where rule packs, plan.yaml and event-name mappings are read, and plan.yaml written
-    "yaml": {"analysis.rules", "analysis.plan_file", "outputs.plan_yaml", "analytics.source"},
+    # where rule packs, plan.yaml, event-name mappings and site lists are read, plan.yaml written
+    "yaml": {
+        "analysis.rules",
+        "analysis.plan_file",
+        "outputs.plan_yaml",
+        "analytics.source",
+        "batch.sites",
+    },
     "soupsieve": {"analysis.plan_file"},  # CSS selectors of plan.yaml checked
     "openpyxl": {"outputs.plan_xlsx"},
     "jsonschema": set(),  # tests only
     "duckdb": {"analytics"},  # analytics exports are read in place, only there
+    "celery": {"batch.queue"},  # the task queue, and its Redis transport
+    "kombu": {"batch.queue"},
+    "redis": {"batch.queue"},
     "re2": {"patterns"},  # every outside pattern runs on RE2, through scanner.patterns
     "bs4": set(),  # tests only
 }

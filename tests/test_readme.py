@@ -27,6 +27,8 @@ COMMANDS = [
     "export",
     "diff",
     "schema",
+    "batch",
+    "worker",
 ]
 OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
 

@@ -9,6 +9,7 @@ import click
 
 from scanner.analysis.rules import rules_for
 from scanner.api import PlanSource, ScanOptions, ScanResult, analyze, scan
+from scanner.cli.batch import batch_command, worker_command
 from scanner.cli.exits import EXIT_CODES
 from scanner.cli.options import (
     analysis_options,
@@ -212,3 +213,7 @@ def _report_partial(result: ScanResult, out: Path) -> None:
             f"{error} {len(failed)} of {len(result.site.start_urls)} start page(s) failed; the "
             f"others were scanned and written to {out}/."
         )
+
+
+cli.add_command(batch_command)
+cli.add_command(worker_command)

@@ -3,7 +3,6 @@ site.json (business type, measurement ID, rules directory)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,11 +10,8 @@ from typing import Any, TypeVar
 import click
 
 from scanner.crawl import CrawlOptions
-from scanner.models import BUSINESS_TYPES, AnalysisOptions
+from scanner.models import BUSINESS_TYPES, ID_FORMATS, AnalysisOptions
 
-MEASUREMENT_ID = re.compile(r"^G-[A-Z0-9]{4,16}$")
-META_PIXEL_ID = re.compile(r"^\d{6,20}$")
-GOOGLE_ADS_ID = re.compile(r"^AW-\d{6,12}$")
 F = TypeVar("F", bound=Callable[..., Any])
 
 type_option = click.option(
@@ -188,19 +184,12 @@ def with_crawl_options(func: F) -> F:
 def analysis_options(base: AnalysisOptions, **given: Any) -> AnalysisOptions:
     """The analysis options given on the command line (None: not given), the others from
     `base`: business_type, measurement_id, meta_pixel_id, google_ads_id, events, rules_dir."""
-    for name, pattern, flag, what in (
-        (
-            "measurement_id",
-            MEASUREMENT_ID,
-            "--measurement-id",
-            "a GA4 measurement ID (G- and letters and digits)",
-        ),
-        ("meta_pixel_id", META_PIXEL_ID, "--meta-pixel-id", "a Meta pixel ID (digits)"),
-        ("google_ads_id", GOOGLE_ADS_ID, "--google-ads-id", "a Google Ads ID (AW- and digits)"),
-    ):
+    for name, (pattern, what) in ID_FORMATS.items():
         value = given.get(name)
         if value is not None and not pattern.match(value):
-            raise click.BadParameter(f"'{value}' is not {what}.", param_hint=flag)
+            raise click.BadParameter(
+                f"'{value}' is not {what}.", param_hint="--" + name.replace("_", "-")
+            )
     rules_dir = given.pop("rules_dir", None)
     if rules_dir is not None:
         given["rules"] = str(rules_dir.resolve())

@@ -1,6 +1,14 @@
 """The typed data passed between the stages: the crawl record, findings, the plan."""
 
 from scanner.models.analysis import Analysis
+from scanner.models.batch import (
+    ID_FORMATS,
+    IndexRow,
+    SiteEntry,
+    SiteOutcome,
+    SiteRecord,
+    SiteStatus,
+)
 from scanner.models.diff import PlanDiff
 from scanner.models.files import read_plan_events, read_site
 from scanner.models.findings import BusinessTypeGuess, Finding
@@ -73,6 +81,7 @@ from scanner.models.vocabulary import (
 
 __all__ = [
     "BUSINESS_TYPES",
+    "ID_FORMATS",
     "KINDS",
     "PLAN_FILE_VERSION",
     "PLAN_SCHEMA_VERSION",
@@ -104,6 +113,7 @@ __all__ = [
     "Frame",
     "FunnelStage",
     "FunnelStep",
+    "IndexRow",
     "Kind",
     "Lift",
     "ListenerName",
@@ -123,6 +133,10 @@ __all__ = [
     "RobotsReport",
     "SignalScore",
     "Site",
+    "SiteEntry",
+    "SiteOutcome",
+    "SiteRecord",
+    "SiteStatus",
     "SkippedPage",
     "TagCheck",
     "Target",

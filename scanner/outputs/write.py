@@ -51,15 +51,22 @@ def write_shots(shots: dict[str, bytes], out: Path) -> None:
         raise OutputNotWritable(f"cannot write to {out}: {error.strerror}.") from None
 
 
+def write_file(path: Path, content: str | bytes) -> None:
+    """Write one file whole (its directory created if needed); OutputNotWritable if it cannot."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_whole(path, content)
+    except OSError as error:
+        raise OutputNotWritable(f"cannot write {path}: {error.strerror}.") from None
+
+
 def _write_whole(path: Path, content: str | bytes) -> None:
     """Write beside the file, then rename over it: a full disk or Ctrl-C never leaves half a
     file (and the file gets the usual permissions, unlike a temporary file's)."""
     partial = path.with_name(f".{path.name}.partial")
     try:
-        if isinstance(content, bytes):
-            partial.write_bytes(content)
-        else:
-            partial.write_text(content, encoding="utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        partial.write_bytes(data)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
