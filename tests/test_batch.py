@@ -75,6 +75,8 @@ def test_a_batch_isolates_failures_keeps_budgets_and_does_not_scan_a_site_twice(
         shop, saas = rows[urls["shop"]], rows[urls["saas"]]
         assert shop["pages"] == "4" and shop["events"] != "0"
         assert saas["business_type"] == "saas" and int(saas["pages"]) >= 3
+        assert shop["verification"] == saas["verification"] == "passed"  # scanner verify ran
+        assert rows[urls["broken"]]["verification"] == ""
         assert "HTTP 500" in rows[urls["broken"]]["error"]
         assert rows[urls["hanging"]]["error"] == (
             "no page was scanned within its time budget of 4 s."
@@ -127,5 +129,5 @@ def test_a_stopped_batch_goes_on_with_the_sites_it_did_not_finish(tmp_path: Path
         assert again.returncode == 0, again.stderr
         assert "(1 finished by an earlier run)" in again.stderr
         assert summary(out)[urls["slow"]]["status"] == "done"
-        assert counters["slow"].hits["/"] == 2
+        assert counters["slow"].hits["/"] == 3  # stopped, scanned again, then verified
         assert (marker.stat().st_ino, marker.stat().st_mtime_ns) == written  # not scanned again

@@ -107,7 +107,7 @@ def test_a_worker_killed_mid_site_loses_nothing(queue: str, tmp_path: Path) -> N
 
     rows = summary(out)
     assert [rows[url]["status"] for url in (f"{slow}/", saas, closed)] == ["done", "done", "failed"]
-    assert counters.hits["/"] == 2  # scanned again by the other worker
+    assert counters.hits["/"] == 3  # killed, scanned again by the other worker, verified
     assert rows[f"{slow}/"]["pages"] == "4"
     assert "connection refused" in rows[closed]["error"]
     assert "connection refused" in (out / "index.html").read_text()

@@ -40,6 +40,7 @@ def scan_site(
 ) -> SiteOutcome | None:
     """Scan `entry` into `out` (a fresh directory); its outcome, or None when `stop` was set or
     the scan was interrupted from outside (Ctrl-C): the site is then not finished."""
+    started = time.monotonic()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             scan_command(entry, out), stdin=subprocess.DEVNULL, stdout=log, stderr=log
@@ -63,9 +64,41 @@ def scan_site(
     if code == 130:
         return SiteOutcome(status="failed", error=f"no page was scanned within {budget}.")
     if code in (0, 6) and summary:
-        return SiteOutcome(status="done" if code == 0 else "partial", error=error, **summary)
+        left = entry.time_budget - (time.monotonic() - started)
+        verification = verify_site(out, left, stop)
+        if verification is None:
+            return None
+        return SiteOutcome(
+            status="done" if code == 0 else "partial",
+            error=error,
+            verification=verification,
+            **summary,
+        )
     died = f"the scan ended with exit code {code}" if code > 0 else f"the scan died ({-code})"
     return SiteOutcome(status="failed", error=error or f"{died}; see `scanner scan {entry.url}`.")
+
+
+def verify_site(out: Path, budget_s: float, stop: threading.Event | None) -> str | None:
+    """`scanner verify` on the scan in `out`, in what is left of the site's budget: 'passed',
+    'fails on N tag(s)', or why it was not verified; None when `stop` was set."""
+    if budget_s < 1:
+        return "not verified: the time budget was spent on the scan."
+    command = [sys.executable, "-m", "scanner", "verify", str(out)]
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    code, reason = _wait(process, int(budget_s) or 1, stop)
+    if reason == "stopped":
+        return None
+    result = out / "verification.json"
+    if code == 0:
+        return "passed"
+    if code == 7 and result.exists():
+        tags = json.loads(result.read_text(encoding="utf-8")).get("tags", [])
+        failing = sum(tag.get("status") == "fails" for tag in tags)
+        return f"fails on {failing} tag(s)" if failing else "fails: some pages did not load"
+    why = "the time budget ran out" if reason else f"verify ended with exit code {code}"
+    return f"not verified: {why}."
 
 
 def _wait(

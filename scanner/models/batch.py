@@ -46,6 +46,7 @@ class SiteOutcome(Model):
     key_signals: list[str] = Field(default_factory=list, description="GA4 names of key events.")
     events: int = Field(0, description="Events planned.")
     crawl_errors: int = Field(0, description="Pages that could not be loaded.")
+    verification: str = Field("", description="What `scanner verify` said of the container.")
 
 
 class SiteRecord(Model):

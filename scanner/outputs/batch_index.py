@@ -22,6 +22,7 @@ COLUMNS = (
     "key_signals",
     "events",
     "crawl_errors",
+    "verification",
     "error",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +60,7 @@ def values(row: IndexRow) -> dict[str, str]:
         "key_signals": " ".join(outcome.key_signals),
         "events": str(outcome.events),
         "crawl_errors": str(outcome.crawl_errors),
+        "verification": outcome.verification,
         "error": outcome.error,
     }
 
