@@ -58,6 +58,9 @@ HTMLFormElement.prototype.submit = new Proxy(HTMLFormElement.prototype.submit, {
 });
 """
 POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
+# A tab is closed after this many visits: its renderer's caches and heaps grow with every page
+# (to about 120 MB each over a few hundred), and a new tab starts from nothing.
+TAB_VISITS = 40
 CLOSE_TAB_S = 3.0
 
 
@@ -95,6 +98,7 @@ class TabGuard:
     may_load: Callable[[str], str]
     hops: dict[str, list[str]] = field(default_factory=dict)  # per navigation, so far
     refused: Refused | None = None  # the first redirect refused during the visit
+    visits: int = 0  # visits made in the tab
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
     def paused(self, event: dict[str, Any]) -> None:
@@ -214,8 +218,14 @@ class Tabs:
     async def take(self, context: BrowserContext) -> tuple[Page, Hits]:
         """A tab for one visit, and the record of the hits it tries to send during it: an idle
         tab of this context (its renderer already running, which saves most of a page's
-        start-up), or a new one that refuses hits."""
+        start-up; one being emptied is waited for, so the crawl keeps about as many tabs, and
+        renderers, as pages at once), or a new one that refuses hits."""
         page = self._idle_tab(context)
+        if page is None and self.emptying:  # one is nearly ready: no renderer more to start
+            await asyncio.wait(
+                set(self.emptying), timeout=CLOSE_TAB_S, return_when=asyncio.FIRST_COMPLETED
+            )
+            page = self._idle_tab(context)
         if page is None:
             page = await context.new_page()
             self.guards[page] = await _guard_tab(page, self.may_load)
@@ -235,17 +245,21 @@ class Tabs:
     async def release(self, page: Page, reusable: bool) -> None:
         """The visit is over: a `reusable` tab is emptied (about:blank stops its scripts,
         timers and unload beacons before the next visit records its own hits) in the
-        background, then kept for the next visit; any other, or one that will not empty, is
-        closed."""
-        if page in self.guards:
-            self.guards[page].reset()
+        background, then kept for the next visit, until its TAB_VISITS-th; any other, or one
+        that will not empty, is closed."""
+        guard = self.guards.get(page)
+        if guard is not None:
+            guard.reset()
+            guard.visits += 1
         hits = self.recording.pop(page, None)
         if hits is not None:
             page.remove_listener("request", hits.add)
         if not reusable:
             await self._close(page)
-            return
-        _in_background(self._empty(page), self.emptying)
+        elif guard is not None and guard.visits >= TAB_VISITS:
+            _in_background(self._close(page), self.emptying)
+        else:
+            _in_background(self._empty(page), self.emptying)
 
     async def _empty(self, page: Page) -> None:
         """Leave the page with its scripts off, so its unload handlers send nothing (a beacon
