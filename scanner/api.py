@@ -91,7 +91,7 @@ def scan(
         raise SiteUnavailable(site.errors[0].error if site.errors else "no page could be loaded.")
     found = analysis.analyze(site, options.analysis, rules)
     if plan is not None:
-        found = keep_decisions(found, plan)
+        found = _keep_decisions(found, plan, rules)
     return ScanResult(found, result.interrupted, result.shots)
 
 
@@ -166,7 +166,11 @@ def keep_decisions(found: Analysis, plan: PlanSource) -> Analysis:
     """A new scan's analysis with the plan's decisions kept: what the analyst changed stays,
     what they left as the plan's own crawl proposed follows this scan, events they removed stay
     removed; what is new is added (status new), planned events no longer found are gone."""
-    rules = rules_for(found.site.settings)
+    return _keep_decisions(found, plan, rules_for(found.site.settings))
+
+
+def _keep_decisions(found: Analysis, plan: PlanSource, rules: RuleSet) -> Analysis:
+    """keep_decisions with the rule packs `found` was analyzed with, already loaded."""
     previous = None
     if plan.site is not None:
         same = plan.site.settings.rules == found.site.settings.rules

@@ -51,7 +51,6 @@ def read_plan_file(path: Path) -> PlanFile:
 
 def parse_plan_file(text: str, name: str) -> PlanFile:
     try:
-        root = yaml.compose(text, Loader=LOADER)
         data = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -64,6 +63,7 @@ def parse_plan_file(text: str, name: str) -> PlanFile:
         plan = _validated(data)
         _check_events(plan.events)
     except PlanProblem as problem:
+        root = yaml.compose(text, Loader=LOADER)  # only to say where: the text parsed above
         line = _line(root, problem.where)
         field = _field(problem.where) or "(top level)"
         text = problem.problem.rstrip(".")

@@ -152,7 +152,8 @@ def _collect(entry: SiteEntry, result: AsyncResult, out: Path) -> SiteRecord:
         unpack(value["files"], staged)
         outcome = SiteOutcome.model_validate(value["outcome"])
     else:
-        why = str(result.result).strip().splitlines()[0] if str(result.result).strip() else ""
+        text = str(result.result).strip()
+        why = text.splitlines()[0] if text else ""
         error = f"the worker failed: {type(result.result).__name__} {why}".strip()
         outcome = SiteOutcome(status="failed", error=error)
     record = finish(out, entry, outcome, staged)

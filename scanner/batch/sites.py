@@ -84,7 +84,7 @@ def read_sites(path: Path, defaults: Defaults) -> list[SiteEntry]:
 def _text_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
-        url = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
+        url = "" if line.lstrip().startswith("#") else line.strip()
         if url:
             rows.append((number, {"url": url}))
     return rows

@@ -23,7 +23,7 @@ from scanner.crawl.network import Tabs, guard_requests
 from scanner.crawl.read import evaluate_isolated, first_line
 from scanner.crawl.robots import Robots
 from scanner.crawl.scope import Scope
-from scanner.crawl.visit import MUTATION_CLOCK, QUIET_LIMIT_MS, QUIET_MS, WAIT_FOR_QUIET_DOM
+from scanner.crawl.visit import MUTATION_CLOCK, wait_for_quiet_dom
 from scanner.errors import BrowserUnavailable
 from scanner.models import CrawlError, PageFacts
 
@@ -110,10 +110,7 @@ async def _read(
         status = response.status if response is not None else "no answer"
         return CrawlError(url=url, error=f"{url} answered HTTP {status}.")
     await dismiss_consent(page, consent)
-    with suppress(Error, asyncio.TimeoutError):
-        await asyncio.wait_for(
-            page.evaluate(WAIT_FOR_QUIET_DOM, [QUIET_MS, QUIET_LIMIT_MS]), QUIET_LIMIT_MS / 1000 + 1
-        )
+    await wait_for_quiet_dom(page)
     arguments = {"selectors": selectors, "planned": controls, "formsPlanned": forms}
     try:
         answer = await asyncio.wait_for(_evaluate(page, arguments), EVALUATE_TIMEOUT_S)

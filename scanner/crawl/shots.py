@@ -148,10 +148,7 @@ def _within(clip: dict[str, float], view: dict[str, float]) -> bool:
     """The clip lies in the viewport of a page not scrolled (where document and viewport
     coordinates agree)."""
     return (
-        view["x"] == 0
-        and view["y"] == 0
-        and clip["x"] >= view["x"]
-        and clip["y"] >= view["y"]
-        and clip["x"] + clip["width"] <= view["x"] + view["width"]
-        and clip["y"] + clip["height"] <= view["y"] + view["height"]
+        view["x"] == view["y"] == 0
+        and clip["x"] + clip["width"] <= view["width"]
+        and clip["y"] + clip["height"] <= view["height"]
     )

@@ -32,6 +32,7 @@ class Slots:
         self.follows_cpu = fixed is None
         self.busy = self.waiting = 0
         self.recent: deque[float] = deque(maxlen=WINDOW)
+        self.current: float | None = None  # the median of a full window, now
         self.quickest: float | None = None  # the lowest median of a full window
         self.since_resize = 0  # visits ended at this size
         self.changed = asyncio.Condition()
@@ -71,8 +72,8 @@ class Slots:
         self.recent.append(seconds)
         self.since_resize += 1
         if len(self.recent) == WINDOW:
-            now = median(self.recent)
-            self.quickest = now if self.quickest is None else min(self.quickest, now)
+            self.current = median(self.recent)
+            self.quickest = min(self.quickest or self.current, self.current)
 
     def resize(self, cpu_percent: float) -> None:
         """One step towards what the machine allows: more while pages wait, the processors
@@ -99,9 +100,9 @@ class Slots:
 
     def _slowed(self) -> bool:
         return (
-            self.quickest is not None
-            and len(self.recent) == WINDOW
-            and median(self.recent) > SLOWER * self.quickest
+            self.current is not None
+            and self.quickest is not None
+            and self.current > SLOWER * self.quickest
         )
 
     async def close(self) -> None:

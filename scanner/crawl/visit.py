@@ -186,7 +186,7 @@ async def _attempt(
         _check_answer(url, response)
         await _wait_for_load(page)
         clicked = await dismiss_consent(page, options.consent)
-        await _wait_for_quiet_dom(page)
+        await wait_for_quiet_dom(page)
         try:
             collected = await read_settled(page, _settle)
             datalayer = await _datalayer(page)
@@ -276,7 +276,7 @@ async def _wait_for_load(page: Page) -> None:
         await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
 
 
-async def _wait_for_quiet_dom(page: Page) -> None:
+async def wait_for_quiet_dom(page: Page) -> None:
     """A short quiet DOM, bounded from here too: a page may have replaced setTimeout or
     MutationObserver."""
     with suppress(Error, asyncio.TimeoutError):
@@ -289,7 +289,7 @@ async def _wait_for_quiet_dom(page: Page) -> None:
 async def _settle(page: Page) -> None:
     """After a page navigated on its own: the new page loaded and quiet."""
     await _wait_for_load(page)
-    await _wait_for_quiet_dom(page)
+    await wait_for_quiet_dom(page)
 
 
 async def _read_unscripted(context: BrowserContext, url: str, problem: str) -> Collected:

@@ -32,6 +32,7 @@ class Output:
 
 
 CRAWL_RECORD = Output("site.json", site_json.render, exported=False)
+REPORT = Output("report.html", report_html.render)
 # What `scanner analyze` rebuilds from a crawl record; `scanner scan` writes the record too.
 ANALYSIS_OUTPUTS = (
     Output("findings.json", findings_json.render, exported=False),
@@ -43,12 +44,12 @@ ANALYSIS_OUTPUTS = (
     Output("audiences.json", audiences.render),
     Output("plan.csv", plan_csv.render),
     Output("plan.xlsx", plan_xlsx.render),
-    Output("report.html", report_html.render),
+    REPORT,
 )
 SCAN_OUTPUTS = (CRAWL_RECORD, *ANALYSIS_OUTPUTS)
 EXPORT_OUTPUTS = tuple(output for output in ANALYSIS_OUTPUTS if output.exported)
 # What `scanner verify` writes: its result, and the report with its verification column.
 VERIFY_OUTPUTS = (
     Output("verification.json", verification_json.render),
-    Output("report.html", report_html.render),
+    REPORT,
 )

@@ -52,6 +52,7 @@ def render(analysis: Analysis) -> str:
         if not event.collected_by_enhanced_measurement
         and event.tier in TAGGED_TIERS[plan.container_events]
     ]
+    tagged_kinds = {event.kind for event in tagged}
     checks = _tag_checks(analysis.verification, tagged)
     script = _script()
     return (
@@ -60,9 +61,10 @@ def render(analysis: Analysis) -> str:
         .render(
             plan=plan,
             site=site,
-            tagged={event.kind for event in tagged},
+            tagged=tagged_kinds,
             rows=[
-                _row(event, checks, analysis.verification, event in tagged) for event in plan.events
+                _row(event, checks, analysis.verification, event.kind in tagged_kinds)
+                for event in plan.events
             ],
             evidence={
                 event.kind: _evidence(event, analysis.findings, shots) for event in plan.events
