@@ -37,7 +37,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from scanner.crawl import CrawlOptions, crawl
-from scanner.crawl.browser import QUIET_ARGS, find_browser, launch_args
+from scanner.crawl.browser import QUIET_ARGS, RENDERER_LIMIT, find_browser, launch_args
 from scanner.crawl.scope import Scope
 from scanner.serve import LocalServer, reply, running, serve_directory
 from scanner.url_templates import template
@@ -153,7 +153,7 @@ def naive_args(start: str, block_third_party: bool) -> list[str]:
     """Chromium as Playwright launches it (images and all) on the scanner's resolver rules:
     collection hosts resolve nowhere, and with `block_third_party` no host but the site's."""
     site_only = Scope.of([start]) if block_third_party else None
-    return [arg for arg in launch_args(site_only) if arg not in QUIET_ARGS]
+    return [arg for arg in launch_args(site_only) if arg not in (*QUIET_ARGS, RENDERER_LIMIT)]
 
 
 async def naive_crawl(

@@ -10,7 +10,7 @@ import json
 from contextlib import suppress
 from typing import Any
 
-from playwright.async_api import Error, Page, async_playwright
+from playwright.async_api import CDPSession, Error, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pydantic import ValidationError
 
@@ -80,8 +80,11 @@ async def _inspect(
                     out.append(CrawlError(url=url, error=f"{url}: not loaded ({why})."))
                     continue
                 page, _ = await tabs.take(context)
+                guard = tabs.guard(page)
+                planned = {"selectors": selectors, "planned": controls, "formsPlanned": forms}
                 try:
-                    out.append(await _read(page, url, selectors, controls, forms, consent))
+                    facts = await _read(page, guard.cdp, guard.main_frame, url, planned, consent)
+                    out.append(facts)
                 finally:
                     await tabs.release(page, reusable=False)
             return out
@@ -93,12 +96,7 @@ async def _inspect(
 
 
 async def _read(
-    page: Page,
-    url: str,
-    selectors: list[str],
-    controls: list[str],
-    forms: list[str],
-    consent: str,
+    page: Page, cdp: CDPSession, frame: str, url: str, arguments: dict[str, Any], consent: str
 ) -> PageFacts | CrawlError:
     try:
         response = await page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
@@ -111,18 +109,17 @@ async def _read(
         return CrawlError(url=url, error=f"{url} answered HTTP {status}.")
     await dismiss_consent(page, consent)
     await wait_for_quiet_dom(page)
-    arguments = {"selectors": selectors, "planned": controls, "formsPlanned": forms}
     try:
-        answer = await asyncio.wait_for(_evaluate(page, arguments), EVALUATE_TIMEOUT_S)
+        answer = await asyncio.wait_for(_evaluate(cdp, frame, arguments), EVALUATE_TIMEOUT_S)
         return PageFacts.model_validate(answer)
     except (Error, asyncio.TimeoutError, ValidationError, KeyError) as error:
         return CrawlError(url=url, error=f"{url} could not be read ({first_line(str(error))}).")
 
 
-async def _evaluate(page: Page, arguments: dict[str, Any]) -> Any:
+async def _evaluate(cdp: CDPSession, frame: str, arguments: dict[str, Any]) -> Any:
     """verify.js in an isolated world: the page's DOM, its own built-ins (as the collector)."""
     expression = f"({script('verify.js')})({json.dumps(arguments)})"
-    answer = await evaluate_isolated(page, expression, "scanner-verify")
+    answer = await evaluate_isolated(cdp, frame, expression, "scanner-verify")
     if "exceptionDetails" in answer:
         raise Error(str(answer["exceptionDetails"].get("text", "the evaluation failed")))
     return answer["result"]["value"]

@@ -25,6 +25,7 @@ from scanner.crawl.inventory import (
     hit_label,
     is_hit,
 )
+from scanner.crawl.read import main_frame_session
 from scanner.crawl.scope import Scope
 
 MAX_REDIRECTS = 10
@@ -161,11 +162,10 @@ async def _guard_tab(page: Page, may_load: Callable[[str], str]) -> TabGuard:
     """Have the tab's renderer refuse collection addresses itself (it checks every request it
     makes, redirect hops and beacons sent as the tab closes included), and pause PAUSED for
     the tab's guard to answer."""
-    cdp = await page.context.new_cdp_session(page)
+    cdp, main_frame = await main_frame_session(page)
     await cdp.send("Network.enable")
     await cdp.send("Network.setBlockedURLs", {"urls": list(COLLECTION_URL_PATTERNS)})
-    tree = await cdp.send("Page.getFrameTree")
-    guard = TabGuard(cdp, tree["frameTree"]["frame"]["id"], may_load)
+    guard = TabGuard(cdp, main_frame, may_load)
     cdp.on("Fetch.requestPaused", guard.paused)
     await cdp.send("Fetch.enable", {"patterns": PAUSED})
     return guard
@@ -210,10 +210,9 @@ class Tabs:
     recording: dict[Page, Hits] = field(default_factory=dict)
     emptying: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def refused(self, page: Page) -> Refused | None:
-        """The redirect refused during the tab's visit, if any."""
-        guard = self.guards.get(page)
-        return guard.refused if guard else None
+    def guard(self, page: Page) -> TabGuard:
+        """The guard of a tab taken for a visit (its CDP session, the redirect it refused)."""
+        return self.guards[page]
 
     async def take(self, context: BrowserContext) -> tuple[Page, Hits]:
         """A tab for one visit, and the record of the hits it tries to send during it: an idle

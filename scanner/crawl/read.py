@@ -10,7 +10,7 @@ from collections.abc import Coroutine
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from playwright.async_api import BrowserContext, Error, Frame, Page, Route
+from playwright.async_api import BrowserContext, CDPSession, Error, Frame, Page, Route
 from pydantic import ValidationError
 
 from scanner.crawl.collector import Collected, collector_source
@@ -34,11 +34,12 @@ class Unreadable(Exception):
         self.message = message
 
 
-async def read_settled(page: Page, settle: Any) -> Collected:
-    """The collector's record of the page, after any navigation it made on its own has
-    landed (`settle` waits for the new page to load and go quiet); Unreadable past
-    SETTLED_BUDGET_S."""
-    return await _within(_read_settled(page, settle), SETTLED_BUDGET_S, "it never settled")
+async def read_settled(page: Page, cdp: CDPSession, frame: str, settle: Any) -> Collected:
+    """The collector's record of the page (read through the tab's CDP session `cdp`, whose
+    main frame is `frame`), after any navigation it made on its own has landed (`settle` waits
+    for the new page to load and go quiet); Unreadable past SETTLED_BUDGET_S."""
+    reading = _read_settled(page, cdp, frame, settle)
+    return await _within(reading, SETTLED_BUDGET_S, "it never settled")
 
 
 async def _within(work: Coroutine[Any, Any, T], budget_s: float, what: str) -> T:
@@ -49,10 +50,10 @@ async def _within(work: Coroutine[Any, Any, T], budget_s: float, what: str) -> T
         raise Unreadable(f"{what} within {budget_s:.0f} s") from None
 
 
-async def _read_settled(page: Page, settle: Any) -> Collected:
+async def _read_settled(page: Page, cdp: CDPSession, frame: str, settle: Any) -> Collected:
     for attempt in range(SETTLE_TRIES + 1):
         try:
-            return await read(page)
+            return await read(page, cdp, frame)
         except Unreadable as problem:
             if attempt == SETTLE_TRIES or not any(n in problem.message for n in NAVIGATED):
                 raise
@@ -92,8 +93,9 @@ def _forget(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-async def read(page: Page) -> Collected:
-    """Run the collector in an isolated world of the page's main frame (Chromium's, over CDP):
+async def read(page: Page, cdp: CDPSession, frame: str) -> Collected:
+    """Run the collector in an isolated world of the page's main frame (Chromium's, over the
+    tab's CDP session):
     it shares the page's DOM but has its own built-ins, so a page that replaced Array.from or
     String.trim (old libraries do) cannot break it. Bounded in time, given up as soon as the
     page navigates; validated."""
@@ -105,7 +107,8 @@ async def read(page: Page) -> Collected:
 
     page.on("framenavigated", on_navigation)
     try:
-        answer = await run_until(_run_collector(page), navigated, COLLECT_TIMEOUT_S)
+        collecting = evaluate_isolated(cdp, frame, f"({collector_source()})()", "scanner-collector")
+        answer = await run_until(collecting, navigated, COLLECT_TIMEOUT_S)
         if answer is None:
             raise Unreadable("the page navigated while it was read")
     except asyncio.TimeoutError:
@@ -128,32 +131,24 @@ async def read(page: Page) -> Collected:
         raise Unreadable(f"its record, {where}: {problem['msg']}") from None
 
 
-async def _run_collector(page: Page) -> dict[str, Any]:
-    return await evaluate_isolated(page, f"({collector_source()})()", "scanner-collector")
-
-
-async def evaluate_isolated(page: Page, expression: str, world_name: str) -> dict[str, Any]:
-    """CDP's answer to `expression` run in an isolated world of the page's main frame: the
-    page's DOM with built-ins of its own."""
+async def main_frame_session(page: Page) -> tuple[CDPSession, str]:
+    """A CDP session of the tab and the id of its main frame (the same for the tab's life)."""
     cdp = await page.context.new_cdp_session(page)
-    try:
-        tree = await cdp.send("Page.getFrameTree")
-        world = await cdp.send(
-            "Page.createIsolatedWorld",
-            {"frameId": tree["frameTree"]["frame"]["id"], "worldName": world_name},
-        )
-        answer: dict[str, Any] = await cdp.send(
-            "Runtime.evaluate",
-            {
-                "expression": expression,
-                "contextId": world["executionContextId"],
-                "returnByValue": True,
-            },
-        )
-        return answer
-    finally:
-        with suppress(Error, asyncio.TimeoutError):  # a busy page may never acknowledge it
-            await asyncio.wait_for(cdp.detach(), 2)
+    tree = await cdp.send("Page.getFrameTree")
+    return cdp, str(tree["frameTree"]["frame"]["id"])
+
+
+async def evaluate_isolated(
+    cdp: CDPSession, frame: str, expression: str, world_name: str
+) -> dict[str, Any]:
+    """CDP's answer to `expression` run in a new isolated world of the main frame `frame` of
+    the tab of `cdp`: the page's DOM with built-ins of its own."""
+    world = await cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": world_name})
+    answer: dict[str, Any] = await cdp.send(
+        "Runtime.evaluate",
+        {"expression": expression, "contextId": world["executionContextId"], "returnByValue": True},
+    )
+    return answer
 
 
 async def read_without_scripts(context: BrowserContext, url: str) -> Collected:
@@ -193,8 +188,9 @@ async def _read_without_scripts(context: BrowserContext, url: str) -> Collected:
     try:
         await quiet.route("**/*", document_only)
         page = await quiet.new_page()
+        cdp, frame = await main_frame_session(page)
         await page.goto(url, wait_until="load", timeout=UNSCRIPTED_LOAD_MS)
-        return await read(page)
+        return await read(page, cdp, frame)
     except Error as error:
         raise Unreadable(first_line(str(error))) from None
     finally:

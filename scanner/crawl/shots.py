@@ -44,8 +44,11 @@ def shot_name(url: str, selector: str) -> str:
     return hashlib.sha256(f"{where}\n{selector}".encode()).hexdigest()[:20] + ".jpg"
 
 
-async def take_shots(page: Page, recorded: Recorded, choose: ShotChooser | None) -> Recorded:
-    """The record with the shots of the chosen elements (names in the page, bytes beside)."""
+async def take_shots(
+    page: Page, cdp: CDPSession, recorded: Recorded, choose: ShotChooser | None
+) -> Recorded:
+    """The record with the shots of the chosen elements (names in the page, bytes beside),
+    captured through the tab's CDP session `cdp`."""
     if choose is None or recorded.page.obstacle:
         return recorded
     selectors = list(dict.fromkeys(choose(recorded.page)))[:SHOTS_PER_PAGE]
@@ -53,7 +56,7 @@ async def take_shots(page: Page, recorded: Recorded, choose: ShotChooser | None)
     names: dict[str, str] = {}
     with suppress(asyncio.TimeoutError):  # the shots taken so far are kept
         await asyncio.wait_for(
-            _shoot_all(page, recorded.page.url, selectors, images, names), SHOTS_BUDGET_S
+            _shoot_all(page, cdp, recorded.page.url, selectors, images, names), SHOTS_BUDGET_S
         )
     if not names:
         return recorded
@@ -97,20 +100,20 @@ MARK = """([selector, outline]) => {
 
 
 async def _shoot_all(
-    page: Page, url: str, selectors: list[str], images: dict[str, bytes], names: dict[str, str]
+    page: Page,
+    cdp: CDPSession,
+    url: str,
+    selectors: list[str],
+    images: dict[str, bytes],
+    names: dict[str, str],
 ) -> None:
-    """One CDP session for the page's shots: each is two round trips (mark, capture), the
-    capture taken beyond the viewport (no scrolling)."""
-    cdp = await page.context.new_cdp_session(page)
-    try:
-        for selector in selectors:
-            image = await _shoot(page, cdp, selector)
-            if image is not None:
-                name = shot_name(url, selector)
-                images[name], names[selector] = image, name
-    finally:
-        with suppress(Error):
-            await cdp.detach()
+    """Each shot is two round trips (mark, capture), the capture taken beyond the viewport
+    only when the element lies outside it (no scrolling)."""
+    for selector in selectors:
+        image = await _shoot(page, cdp, selector)
+        if image is not None:
+            name = shot_name(url, selector)
+            images[name], names[selector] = image, name
 
 
 async def _shoot(page: Page, cdp: CDPSession, selector: str) -> bytes | None:

@@ -176,19 +176,20 @@ async def _attempt(
     """One attempt in a tab of its own for the time of the visit. Analytics hits are
     intercepted, never sent."""
     page, hits = await tabs.take(context)
+    guard = tabs.guard(page)
     reusable = False  # only a tab whose visit ended normally serves the next one
     try:
         try:
             response = await _navigate(page, url, options.timeout_ms)
         except VisitError:  # a redirect the crawl refused ends the navigation too
-            _check_refused(url, tabs.refused(page))
+            _check_refused(url, guard.refused)
             raise
         _check_answer(url, response)
         await _wait_for_load(page)
         clicked = await dismiss_consent(page, options.consent)
         await wait_for_quiet_dom(page)
         try:
-            collected = await read_settled(page, _settle)
+            collected = await read_settled(page, guard.cdp, guard.main_frame, _settle)
             datalayer = await _datalayer(page)
             reusable = True
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
@@ -211,7 +212,7 @@ async def _attempt(
         )
         if response.status >= 400 and not recorded.page.obstacle:
             raise _http_error(url, response.status)
-        return await take_shots(page, recorded, options.shots if reusable else None)
+        return await take_shots(page, guard.cdp, recorded, options.shots if reusable else None)
     finally:
         await tabs.release(page, reusable)
 
