@@ -160,3 +160,43 @@ def test_product_addresses_with_several_buy_buttons(
     kinds = {f.kind for f in classify_page(page, rules)}
     assert "add_to_cart" in kinds
     assert ("product_page" in kinds) is product
+
+
+def element_kinds(rules: RuleSet, element: Element) -> set[str]:
+    url = BASE + "/p/77"
+    page = Page(url=url, requested_url=url, status=200, depth=1, title="T", elements=[element])
+    return {f.kind for f in classify_page(page, rules) if f.target == "element"}
+
+
+@pytest.mark.parametrize(
+    ("text", "attrs", "href", "kinds"),
+    [
+        # a shop's own word on a link whose id or class says it adds the product
+        (
+            "Je fonce",
+            {"id": "add-product", "class": "btn btn--prin add-product"},
+            "/p/77#",
+            {"add_to_cart"},
+        ),
+        ("Go", {"class": "btn add_product"}, "", {"add_to_cart"}),
+        # "buy at once" in traditional and simplified Chinese
+        ("馬上購買", {"class": "button button-org"}, "/p/77?buy=1", {"add_to_cart"}),
+        ("马上购买", {}, "", {"add_to_cart"}),
+        # near misses: a price comparison's "where to buy", a class that only mentions products
+        ("Где купить?", {"class": "prod-nav__it"}, "/p/77/shops", set()),
+        ("Details", {"class": "product-card add-product-info"}, "/p/78", set()),
+    ],
+)
+def test_buy_controls_named_by_their_shop(
+    rules: RuleSet, text: str, attrs: dict[str, str], href: str, kinds: set[str]
+) -> None:
+    element = Element(
+        tag="a" if href else "button",
+        text=text,
+        attrs=attrs,
+        href=BASE + href if href else "",
+        visible=True,
+        selector="#c",
+        snippet=f"<a>{text}",
+    )
+    assert element_kinds(rules, element) == kinds
