@@ -8,6 +8,7 @@ from typing import Any
 from playwright.async_api import CDPSession
 
 from scanner.crawl.network import TabGuard, resolver_rules
+from scanner.crawl.read import TabSession
 from scanner.crawl.scope import Scope
 
 MAIN = "main-frame"
@@ -18,7 +19,7 @@ def may_load(url: str) -> str:
 
 
 def guard() -> TabGuard:
-    return TabGuard(cdp=CDPSession.__new__(CDPSession), main_frame=MAIN, may_load=may_load)
+    return TabGuard(TabSession(CDPSession.__new__(CDPSession), MAIN), may_load=may_load)
 
 
 def paused(url: str, kind: str = "Document", frame: str = MAIN, **answer: Any) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import suppress
+from functools import cache
 from typing import Any
 
-from playwright.async_api import CDPSession, Error, Page, async_playwright
+from playwright.async_api import Error, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pydantic import ValidationError
 
@@ -20,7 +21,7 @@ from scanner.crawl.consent import dismiss_consent
 from scanner.crawl.fetch import Fetcher
 from scanner.crawl.inventory import is_hit
 from scanner.crawl.network import Tabs, guard_requests
-from scanner.crawl.read import evaluate_isolated, first_line
+from scanner.crawl.read import TabSession, evaluate_isolated, first_line
 from scanner.crawl.robots import Robots
 from scanner.crawl.scope import Scope
 from scanner.crawl.visit import MUTATION_CLOCK, wait_for_quiet_dom
@@ -80,11 +81,10 @@ async def _inspect(
                     out.append(CrawlError(url=url, error=f"{url}: not loaded ({why})."))
                     continue
                 page, _ = await tabs.take(context)
-                guard = tabs.guard(page)
+                session = tabs.guard(page).session
                 planned = {"selectors": selectors, "planned": controls, "formsPlanned": forms}
                 try:
-                    facts = await _read(page, guard.cdp, guard.main_frame, url, planned, consent)
-                    out.append(facts)
+                    out.append(await _read(page, session, url, planned, consent))
                 finally:
                     await tabs.release(page, reusable=False)
             return out
@@ -96,7 +96,7 @@ async def _inspect(
 
 
 async def _read(
-    page: Page, cdp: CDPSession, frame: str, url: str, arguments: dict[str, Any], consent: str
+    page: Page, session: TabSession, url: str, arguments: dict[str, Any], consent: str
 ) -> PageFacts | CrawlError:
     try:
         response = await page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
@@ -110,16 +110,21 @@ async def _read(
     await dismiss_consent(page, consent)
     await wait_for_quiet_dom(page)
     try:
-        answer = await asyncio.wait_for(_evaluate(cdp, frame, arguments), EVALUATE_TIMEOUT_S)
+        answer = await asyncio.wait_for(_evaluate(session, arguments), EVALUATE_TIMEOUT_S)
         return PageFacts.model_validate(answer)
     except (Error, asyncio.TimeoutError, ValidationError, KeyError) as error:
         return CrawlError(url=url, error=f"{url} could not be read ({first_line(str(error))}).")
 
 
-async def _evaluate(cdp: CDPSession, frame: str, arguments: dict[str, Any]) -> Any:
+@cache
+def _verify_source() -> str:
+    return script("verify.js")
+
+
+async def _evaluate(session: TabSession, arguments: dict[str, Any]) -> Any:
     """verify.js in an isolated world: the page's DOM, its own built-ins (as the collector)."""
-    expression = f"({script('verify.js')})({json.dumps(arguments)})"
-    answer = await evaluate_isolated(cdp, frame, expression, "scanner-verify")
+    expression = f"({_verify_source()})({json.dumps(arguments)})"
+    answer = await evaluate_isolated(session, expression, "scanner-verify")
     if "exceptionDetails" in answer:
         raise Error(str(answer["exceptionDetails"].get("text", "the evaluation failed")))
     return answer["result"]["value"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from playwright.async_api import BrowserContext, CDPSession, Error, Page, Request, WebSocketRoute
+from playwright.async_api import BrowserContext, Error, Page, Request, WebSocketRoute
 
 from scanner.crawl.inventory import (
     COLLECTION_HOSTS,
@@ -25,7 +25,7 @@ from scanner.crawl.inventory import (
     hit_label,
     is_hit,
 )
-from scanner.crawl.read import main_frame_session
+from scanner.crawl.read import TabSession, open_session
 from scanner.crawl.scope import Scope
 
 MAX_REDIRECTS = 10
@@ -94,8 +94,7 @@ class TabGuard:
     navigation of the tab goes on only to an address `may_load` allows ('' when it may), hop by
     hop; one refused gets 204 No Content, so the tab stays where it was."""
 
-    cdp: CDPSession
-    main_frame: str
+    session: TabSession  # the tab's, for its lifetime
     may_load: Callable[[str], str]
     hops: dict[str, list[str]] = field(default_factory=dict)  # per navigation, so far
     refused: Refused | None = None  # the first redirect refused during the visit
@@ -111,7 +110,7 @@ class TabGuard:
         except Exception:  # a malformed event: never let the request through unchecked
             method, params = "Fetch.failRequest", {"errorReason": "BlockedByClient"}
         with suppress(Error):  # the tab closed while its request was paused
-            await self.cdp.send(method, {"requestId": event["requestId"], **params})
+            await self.session.cdp.send(method, {"requestId": event["requestId"], **params})
 
     def decide(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The Fetch command that answers a paused request, and its parameters."""
@@ -119,7 +118,7 @@ class TabGuard:
         status = event.get("responseStatusCode")
         if is_hit(url) or (kind in NOT_DOWNLOADED and status is None):
             return "Fetch.failRequest", {"errorReason": "BlockedByClient"}
-        if kind != "Document" or event.get("frameId") != self.main_frame:
+        if kind != "Document" or event.get("frameId") != self.session.frame:
             return "Fetch.continueRequest", {}
         hops = self.hops.setdefault(str(event.get("networkId", "")), [])
         if status is None:
@@ -144,7 +143,7 @@ class TabGuard:
         self.refused = None
 
     async def scripts(self, enabled: bool) -> None:
-        await self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})
+        await self.session.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})
 
 
 def _in_background(work: Coroutine[Any, Any, None], tasks: set[asyncio.Task[None]]) -> None:
@@ -162,10 +161,11 @@ async def _guard_tab(page: Page, may_load: Callable[[str], str]) -> TabGuard:
     """Have the tab's renderer refuse collection addresses itself (it checks every request it
     makes, redirect hops and beacons sent as the tab closes included), and pause PAUSED for
     the tab's guard to answer."""
-    cdp, main_frame = await main_frame_session(page)
+    session = await open_session(page)
+    cdp = session.cdp
     await cdp.send("Network.enable")
     await cdp.send("Network.setBlockedURLs", {"urls": list(COLLECTION_URL_PATTERNS)})
-    guard = TabGuard(cdp, main_frame, may_load)
+    guard = TabGuard(session, may_load)
     cdp.on("Fetch.requestPaused", guard.paused)
     await cdp.send("Fetch.enable", {"patterns": PAUSED})
     return guard

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from playwright.async_api import BrowserContext, CDPSession, Error, Frame, Page, Route
@@ -26,6 +27,14 @@ READ_BUDGET_S = SETTLED_BUDGET_S + UNSCRIPTED_BUDGET_S  # the most reading a pag
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class TabSession:
+    """A CDP session of a tab and the id of its main frame (the same for the tab's life)."""
+
+    cdp: CDPSession
+    frame: str
+
+
 class Unreadable(Exception):
     """The collector could not read the page; `message` says why."""
 
@@ -34,11 +43,11 @@ class Unreadable(Exception):
         self.message = message
 
 
-async def read_settled(page: Page, cdp: CDPSession, frame: str, settle: Any) -> Collected:
-    """The collector's record of the page (read through the tab's CDP session `cdp`, whose
-    main frame is `frame`), after any navigation it made on its own has landed (`settle` waits
-    for the new page to load and go quiet); Unreadable past SETTLED_BUDGET_S."""
-    reading = _read_settled(page, cdp, frame, settle)
+async def read_settled(page: Page, session: TabSession, settle: Any) -> Collected:
+    """The collector's record of the page (read through the tab's `session`), after any
+    navigation it made on its own has landed (`settle` waits for the new page to load and go
+    quiet); Unreadable past SETTLED_BUDGET_S."""
+    reading = _read_settled(page, session, settle)
     return await _within(reading, SETTLED_BUDGET_S, "it never settled")
 
 
@@ -50,10 +59,10 @@ async def _within(work: Coroutine[Any, Any, T], budget_s: float, what: str) -> T
         raise Unreadable(f"{what} within {budget_s:.0f} s") from None
 
 
-async def _read_settled(page: Page, cdp: CDPSession, frame: str, settle: Any) -> Collected:
+async def _read_settled(page: Page, session: TabSession, settle: Any) -> Collected:
     for attempt in range(SETTLE_TRIES + 1):
         try:
-            return await read(page, cdp, frame)
+            return await read(page, session)
         except Unreadable as problem:
             if attempt == SETTLE_TRIES or not any(n in problem.message for n in NAVIGATED):
                 raise
@@ -93,7 +102,7 @@ def _forget(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-async def read(page: Page, cdp: CDPSession, frame: str) -> Collected:
+async def read(page: Page, session: TabSession) -> Collected:
     """Run the collector in an isolated world of the page's main frame (Chromium's, over the
     tab's CDP session):
     it shares the page's DOM but has its own built-ins, so a page that replaced Array.from or
@@ -107,7 +116,7 @@ async def read(page: Page, cdp: CDPSession, frame: str) -> Collected:
 
     page.on("framenavigated", on_navigation)
     try:
-        collecting = evaluate_isolated(cdp, frame, f"({collector_source()})()", "scanner-collector")
+        collecting = evaluate_isolated(session, f"({collector_source()})()", "scanner-collector")
         answer = await run_until(collecting, navigated, COLLECT_TIMEOUT_S)
         if answer is None:
             raise Unreadable("the page navigated while it was read")
@@ -131,19 +140,22 @@ async def read(page: Page, cdp: CDPSession, frame: str) -> Collected:
         raise Unreadable(f"its record, {where}: {problem['msg']}") from None
 
 
-async def main_frame_session(page: Page) -> tuple[CDPSession, str]:
-    """A CDP session of the tab and the id of its main frame (the same for the tab's life)."""
+async def open_session(page: Page) -> TabSession:
+    """A new CDP session of the tab, and its main frame."""
     cdp = await page.context.new_cdp_session(page)
     tree = await cdp.send("Page.getFrameTree")
-    return cdp, str(tree["frameTree"]["frame"]["id"])
+    return TabSession(cdp, str(tree["frameTree"]["frame"]["id"]))
 
 
 async def evaluate_isolated(
-    cdp: CDPSession, frame: str, expression: str, world_name: str
+    session: TabSession, expression: str, world_name: str
 ) -> dict[str, Any]:
-    """CDP's answer to `expression` run in a new isolated world of the main frame `frame` of
-    the tab of `cdp`: the page's DOM with built-ins of its own."""
-    world = await cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": world_name})
+    """CDP's answer to `expression` run in a new isolated world of the tab's main frame: the
+    page's DOM with built-ins of its own."""
+    cdp = session.cdp
+    world = await cdp.send(
+        "Page.createIsolatedWorld", {"frameId": session.frame, "worldName": world_name}
+    )
     answer: dict[str, Any] = await cdp.send(
         "Runtime.evaluate",
         {"expression": expression, "contextId": world["executionContextId"], "returnByValue": True},
@@ -188,9 +200,9 @@ async def _read_without_scripts(context: BrowserContext, url: str) -> Collected:
     try:
         await quiet.route("**/*", document_only)
         page = await quiet.new_page()
-        cdp, frame = await main_frame_session(page)
+        session = await open_session(page)
         await page.goto(url, wait_until="load", timeout=UNSCRIPTED_LOAD_MS)
-        return await read(page, cdp, frame)
+        return await read(page, session)
     except Error as error:
         raise Unreadable(first_line(str(error))) from None
     finally:

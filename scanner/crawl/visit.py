@@ -189,7 +189,7 @@ async def _attempt(
         clicked = await dismiss_consent(page, options.consent)
         await wait_for_quiet_dom(page)
         try:
-            collected = await read_settled(page, guard.cdp, guard.main_frame, _settle)
+            collected = await read_settled(page, guard.session, _settle)
             datalayer = await _datalayer(page)
             reusable = True
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
@@ -212,7 +212,8 @@ async def _attempt(
         )
         if response.status >= 400 and not recorded.page.obstacle:
             raise _http_error(url, response.status)
-        return await take_shots(page, guard.cdp, recorded, options.shots if reusable else None)
+        shots = options.shots if reusable else None
+        return await take_shots(page, guard.session.cdp, recorded, shots)
     finally:
         await tabs.release(page, reusable)
 
