@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,7 +62,9 @@ def scan_site(
     if code == 130 and summary:
         error = f"stopped at {budget}; the pages scanned by then are written."
         return SiteOutcome(status="partial", error=error, **summary)
-    if code == 130:
+    # killed by the budget's SIGTERM itself: it came while the scan was starting (importing,
+    # before the crawl handles signals), so no page was scanned
+    if code == 130 or (reason == "budget" and code == -signal.SIGTERM):
         return SiteOutcome(status="failed", error=f"no page was scanned within {budget}.")
     if code in (0, 6) and summary:
         left = entry.time_budget - (time.monotonic() - started)
