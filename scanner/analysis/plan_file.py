@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import soupsieve
 import yaml
 from pydantic import ValidationError
 
@@ -151,6 +150,8 @@ def _check_parameters(parameters: dict[str, str], here: Location) -> None:
 
 
 def _check_selector(selector: str, here: Location) -> None:
+    import soupsieve  # here, not at import: a scan that reads no plan.yaml starts without it
+
     try:
         soupsieve.compile(selector)
     except soupsieve.SelectorSyntaxError as error:

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import tempfile
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from scanner.analytics.source import ExportOptions, events_sql, find_source, read_mapping
 from scanner.errors import BadInput
 from scanner.models.validation import MIN_USERS, EventFacts, ExportFacts, PairFacts, PathCount
+
+if TYPE_CHECKING:
+    import duckdb
 
 MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past it
 # Collected on every visit (GA4's automatic events): left out of the paths, which they would fill.
@@ -79,6 +80,8 @@ SELECT name, steps FROM (
 
 def count_export(options: ExportOptions, macros: list[str]) -> ExportFacts:
     """Read the export and count, for the plan's macro events (the conversions)."""
+    import duckdb  # here, not at import: every other command starts without DuckDB
+
     mapping = read_mapping(options.mapping)
     with tempfile.TemporaryDirectory(prefix="scanner-duckdb-") as spill:
         config = {

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import yaml
 
 from scanner.errors import BadInput
+
+if TYPE_CHECKING:
+    import duckdb
 
 GA4_COLUMNS = ("event_name", "event_timestamp", "user_pseudo_id")
 # The BigQuery export writes INT64 as strings in JSON: read them as text, cast afterwards.
@@ -109,6 +112,8 @@ def _reader(fmt: str, files: list[str], typed: bool) -> str:
 def _columns(
     con: duckdb.DuckDBPyConnection, fmt: str, files: list[str], path: Path
 ) -> dict[str, str]:
+    import duckdb  # loaded by count_export, which opened `con`
+
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(fmt, files, typed=False)}").fetchall()
     except duckdb.Error as error:
