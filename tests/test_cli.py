@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,15 +28,18 @@ browser = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
-    """The demo shop scanned twice through the CLI, from the same server."""
-    with serve_directory(FIXTURES / "demo") as url:
-        first = tmp_path_factory.mktemp("scan1")
-        second = tmp_path_factory.mktemp("scan2")
-        for out in (first, second):
-            result = run_cli("scan", url, "-o", str(out), "--max-pages", "30")
-            assert result.returncode == 0, result.stderr
-        yield url, first, second
+def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    """`scanner demo` run twice on the same port (the second reuses the first's): the host it
+    served on and the two output directories."""
+    first = tmp_path_factory.mktemp("demo1")
+    second = tmp_path_factory.mktemp("demo2")
+    result = run_cli("demo", "-o", str(first), "--port", "0")
+    assert result.returncode == 0, result.stderr
+    served = re.search(r"serving the demo site on http://(127\.0\.0\.1:(\d+))/", result.stderr)
+    assert served, result.stderr
+    result = run_cli("demo", "-o", str(second), "--port", served.group(2))
+    assert result.returncode == 0, result.stderr
+    return served.group(1), first, second
 
 
 @browser
@@ -128,18 +130,15 @@ def test_analyze_can_force_a_type_and_a_measurement_id(tmp_path: Path) -> None:
 
 
 @browser
-def test_demo_command_writes_the_golden_files(tmp_path: Path) -> None:
+def test_demo_command_writes_the_golden_files(demo_scan: tuple[str, Path, Path]) -> None:
     """`./run demo` gives exactly tests/golden/demo (which is served on port 8765)."""
-    result = run_cli("demo", "-o", str(tmp_path), "--port", "0")
-    assert result.returncode == 0, result.stderr
-    served = re.search(r"serving the demo site on http://(127\.0\.0\.1:\d+)/", result.stderr)
-    assert served, result.stderr
+    host, out, _ = demo_scan
     for name in OUTPUTS:
         if name.endswith(".xlsx"):  # compressed, and its column widths follow the port's length
-            cells = sheet_values(tmp_path / name, served.group(1))
+            cells = sheet_values(out / name, host)
             assert cells == sheet_values(GOLDEN / "demo" / name, RECORDED_HOST), name
             continue
-        text = (tmp_path / name).read_text().replace(served.group(1), RECORDED_HOST)
+        text = (out / name).read_text().replace(host, RECORDED_HOST)
         assert text == (GOLDEN / "demo" / name).read_text(), name
 
 
@@ -379,7 +378,9 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
             output += chunk
         process.wait(timeout=120)
         os.close(leader)
-        piped = run_cli("scan", url, "-o", str(tmp_path / "pipe"), "--no-screenshots")
+        piped = run_cli(
+            "scan", url, "-o", str(tmp_path / "pipe"), "--no-screenshots", "--max-pages", "3"
+        )
     assert process.returncode == 0
     text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", output)  # colours and cursor moves
     assert b" queued, " in text and b" errors" in text  # the bar's text
