@@ -12,7 +12,11 @@ compared with `<site>.json`:
   conversions.
 
     python -m bench.sites [--cache DIR] [--shared PATH] [--max-pages N] [--ignore-robots]
-                          [--only NAME ...]
+                          [--only NAME ...] [--expert-pages]
+
+With --expert-pages, each site is scanned on exactly the pages its expert names (depth 0) instead
+of a crawl from its start page, and the figures add, per kind, the (kind, page) pairs found and
+the ones missed: the page-level view of hand-labelled pages.
 
 With --cache, crawl records are kept in DIR and re-analysed on the next run (fast iteration on
 rules and planning); without, every site is crawled again.
@@ -23,7 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -45,6 +50,8 @@ class Score:
     must: set[str]
     found: set[str]
     on_pages: tuple[int, int]  # (kind, page) pairs found on the pages the expert names, of all
+    wanted_pairs: set[tuple[str, str]]  # (kind, page path) the expert names
+    missed_pairs: set[tuple[str, str]]
     false_alarms: set[str]
     expert_key: set[str]
     plan_key: set[str]
@@ -61,12 +68,13 @@ class Score:
         return len(self.expert_key & self.plan_key) / len(union) if union else 1.0
 
 
-def site_record(folder: Path, start: str, options: CrawlOptions, cache: Path | None) -> Site:
-    cached = cache / f"{folder.name}.json" if cache else None
+def site_record(folder: Path, starts: list[str], options: CrawlOptions, cache: Path | None) -> Site:
+    suffix = ".json" if options.depth else ".pages.json"
+    cached = cache / f"{folder.name}{suffix}" if cache else None
     if cached and cached.exists():
         return read_site(cached)
     with serve_directory(folder) as base:
-        site = crawl([base.rstrip("/") + start], options).site
+        site = crawl([base.rstrip("/") + start for start in starts], options).site
         served = base.removeprefix("http://").rstrip("/")
     site = Site.model_validate_json(site.model_dump_json().replace(served, "127.0.0.1:8000"))
     if cached:
@@ -111,12 +119,28 @@ def score(name: str, expert: Expert, analysis: Analysis, seconds: float) -> Scor
         must=set(expert.must),
         found=found,
         on_pages=(len(wanted & by_page), len(wanted)),
+        wanted_pairs=wanted,
+        missed_pairs=wanted - by_page,
         false_alarms=found & set(expert.absent),
         expert_key=set(expert.key_micro) | set(expert.macro),
         plan_key=key,
         pages=len(analysis.site.pages),
         seconds=seconds,
     )
+
+
+def print_pairs_by_kind(scores: list[Score]) -> None:
+    """Per kind: the (kind, page) pairs found of those the experts name, then the missed ones."""
+    named = Counter(kind for result in scores for kind, _ in result.wanted_pairs)
+    missed = Counter(kind for result in scores for kind, _ in result.missed_pairs)
+    print("\n(kind, page) pairs found on the expert's pages, by kind:")
+    for kind in sorted(named):
+        found = named[kind] - missed[kind]
+        print(f"  {kind:<16} {found:>3}/{named[kind]:<3} = {found / named[kind]:.2f}")
+    print("missed:")
+    for result in scores:
+        for kind, path in sorted(result.missed_pairs):
+            print(f"  {kind:<16} {result.name}{path}")
 
 
 def main() -> None:
@@ -130,16 +154,26 @@ def main() -> None:
         help="crawl sites whose mirror's robots.txt forbids everything (cryptomator's staging)",
     )
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument(
+        "--expert-pages",
+        action="store_true",
+        help="scan exactly the pages each expert names (depth 0) and score them kind by kind",
+    )
     args = parser.parse_args()
     sites = args.shared / "sites"
-    options = CrawlOptions(max_pages=args.max_pages, ignore_robots=args.ignore_robots)
     scores = []
     for plan_file in sorted(sites.glob("*.json")):
         if args.only and plan_file.stem not in args.only:
             continue
         expert = Expert.read(plan_file)
+        starts = [expert.start]
+        options = CrawlOptions(max_pages=args.max_pages, ignore_robots=args.ignore_robots)
+        if args.expert_pages:
+            named = {path for paths in expert.must.values() for path in paths}
+            starts = sorted(named | {expert.start})
+            options = replace(options, depth=0, max_pages=len(starts))
         started = time.perf_counter()
-        site = site_record(sites / plan_file.stem, expert.start, options, args.cache)
+        site = site_record(sites / plan_file.stem, starts, options, args.cache)
         analysis = analyze(site, AnalysisOptions(), rules_for(AnalysisOptions()))
         result = score(plan_file.stem, expert, analysis, time.perf_counter() - started)
         scores.append(result)
@@ -159,6 +193,8 @@ def main() -> None:
         )
     if not scores:
         return
+    if args.expert_pages:
+        print_pairs_by_kind(scores)
     count = len(scores)
     must = sum(len(s.must) for s in scores)
     hits = sum(len(s.must & s.found) for s in scores)

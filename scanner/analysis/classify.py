@@ -65,7 +65,7 @@ def field_types(form: Form, rules: RuleSet) -> tuple[frozenset[str], int]:
     return frozenset(types), len(fields)
 
 
-HIDDEN_FORM_FACTOR = 0.8
+HIDDEN_FACTOR = 0.8  # a form or control hidden at load: less sure a visitor gets to it
 
 
 def _apply(rule: Rule, subject: Subject) -> Finding | None:
@@ -75,8 +75,8 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
     selector, text, snippet = _describe(subject)
     item = subject.element or subject.form
     confidence = rule.confidence
-    if subject.target == "form" and subject.form is not None and not subject.form.visible:
-        confidence = round(confidence * HIDDEN_FORM_FACTOR, 2)
+    if subject.target in ("element", "form") and item is not None and not item.visible:
+        confidence = round(confidence * HIDDEN_FACTOR, 2)
         evidence = [*evidence, "hidden when the page loaded (a modal, drop-down or pop-up?)"]
     return Finding(
         page=subject.page.url,
