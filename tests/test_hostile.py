@@ -81,6 +81,12 @@ def self_navigating_site() -> dict[str, Route]:
         "/meta-refresh": route("M", head="<meta http-equiv='refresh' content='0;url=/b'>"),
         "/b": route("Landing"),
         "/off-site": route("O", "onload = () => location.href = 'http://localhost:9/away'"),
+        # a download's thank-you page that starts it while it parses, from another site
+        "/thanks": Route(
+            "<!doctype html><title>Thanks</title><main><a id='get' download"
+            " href='http://localhost:9/app.exe'>Download</a></main>"
+            "<script>document.getElementById('get').click()</script>"
+        ),
         "/to-private": route("P", "onload = () => location.href = '/private/x'"),
         "/private/x": route("Private"),
         "/reloads": route("Reloads", "onload = () => setTimeout(() => location.reload(), 10)"),
@@ -102,6 +108,7 @@ def test_pages_that_navigate_loop_or_hang_are_still_read_within_the_site_and_rob
     assert landing.requested_url.removeprefix(base) in ("/script-redirect", "/meta-refresh")
     # a navigation to another site is answered before it leaves: the page is read where it was
     assert read["/off-site"].url == base + "/off-site" and read["/off-site"].elements
+    assert read["/thanks"].url == base + "/thanks" and read["/thanks"].elements
     # endless reloads, alerts and busy loops: the page's HTML read without its scripts
     for path in ("/reloads", "/alerts", "/busy"):
         assert read[path].title and read[path].elements, path

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Coroutine
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from playwright.async_api import Browser, BrowserContext, Error, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -28,6 +28,7 @@ from scanner.crawl.scope import normalise
 from scanner.crawl.shots import ShotChooser, take_shots
 
 LOAD_GRACE_MS = 5_000  # pages that never fire load are snapshotted anyway after this
+READY_ASK_S = 0.25  # how long one question to the document about its loading may wait
 QUIET_MS, QUIET_LIMIT_MS = 200, 1_500  # a still page (MUTATION_CLOCK), the most we wait for it
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 CHALLENGE_STATUS = frozenset({403, 429, 503})  # bot challenges answer with these: look first
@@ -43,6 +44,16 @@ NETWORK_ERRORS = {
     "ERR_ABORTED": "the browser aborted the navigation (a download or a blocked address?)",
 }
 TRANSIENT_ERRORS = ("ERR_CONNECTION_RESET", "ERR_TIMED_OUT", "ERR_NETWORK_CHANGED", "timeout")
+
+LoadState = Literal["domcontentloaded", "load"]
+# Resolve once the document is parsed (DOMContentLoaded), or loaded (the load event), on the
+# document's own events: no timer a page could have replaced.
+READY: dict[LoadState, str] = {
+    "domcontentloaded": """document.readyState !== "loading" || new Promise((resolve) =>
+  document.addEventListener("DOMContentLoaded", () => resolve(true), {once: true}))""",
+    "load": """document.readyState === "complete" || new Promise((resolve) =>
+  window.addEventListener("load", () => resolve(true), {once: true}))""",
+}
 
 # Run in every document before its own scripts: how long the page has been still, no node or
 # text of its content added, removed or changed (attributes move with every animation) and no
@@ -220,12 +231,12 @@ async def _attempt(
 
 async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
     """Go to `url` and wait for its DOM; network failures become VisitErrors that say why."""
+    deadline = asyncio.get_running_loop().time() + timeout_ms / 1000
+    late = VisitError(f"{url} did not finish loading within {timeout_ms // 1000} s.", True)
     try:
-        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        response = await page.goto(url, wait_until="commit", timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise VisitError(
-            f"{url} did not finish loading within {timeout_ms // 1000} s.", transient=True
-        ) from None
+        raise late from None
     except Error as error:
         text = str(error)
         raise VisitError(
@@ -233,7 +244,53 @@ async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
         ) from None
     if response is None:
         raise VisitError(f"{url} gave no response.")
+    if not await _reaches(page, "domcontentloaded", deadline):
+        raise late
     return response
+
+
+async def _reaches(page: Page, state: LoadState, deadline: float) -> bool:
+    """Whether the tab's document gets to `state` before `deadline` (loop time): as the browser
+    reports it (which needs nothing of a page whose scripts keep its main thread busy) or as the
+    document itself tells, whichever comes first. A navigation the page starts and the crawl
+    refuses (a download link it clicks on load) leaves the browser's lifecycle events for the
+    first one unsent: waiting for them alone would time out on a page that loaded in a second."""
+    left_ms = (deadline - asyncio.get_running_loop().time()) * 1000
+    asks = [_lifecycle(page, state, left_ms), _document_reaches(page, READY[state], deadline)]
+    tasks = [asyncio.ensure_future(ask) for ask in asks]
+    try:
+        for answer in asyncio.as_completed(tasks):
+            if await answer:
+                return True
+        return False
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _lifecycle(page: Page, state: LoadState, left_ms: float) -> bool:
+    try:
+        await page.wait_for_load_state(state, timeout=max(left_ms, 1))
+    except Error:  # a timeout, or the tab closed
+        return False
+    return True
+
+
+async def _document_reaches(page: Page, ready: str, deadline: float) -> bool:
+    """Whether the document says it got to `ready` before `deadline`. Its own events can be
+    lost too, so it is asked again every READY_ASK_S, and again when the page replaces it."""
+    loop = asyncio.get_running_loop()
+    while (left := deadline - loop.time()) > 0:
+        try:
+            return bool(await asyncio.wait_for(page.evaluate(ready), min(left, READY_ASK_S)))
+        except asyncio.TimeoutError:
+            continue
+        except Error:  # the document went away under the question: ask the next one
+            if page.is_closed():
+                raise
+            await asyncio.sleep(min(READY_ASK_S / 5, left))
+    return False
 
 
 def _check_refused(url: str, refused: Refused | None) -> None:
@@ -274,8 +331,7 @@ def _redirect_chain(response: Response) -> list[str]:
 
 async def _wait_for_load(page: Page) -> None:
     """The load event, for at most LOAD_GRACE_MS: some pages never fire it."""
-    with suppress(PlaywrightTimeout):
-        await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
+    await _reaches(page, "load", asyncio.get_running_loop().time() + LOAD_GRACE_MS / 1000)
 
 
 async def wait_for_quiet_dom(page: Page) -> None:
