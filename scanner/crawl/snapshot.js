@@ -301,6 +301,9 @@
     let doc = null;
     try { doc = iframe.contentDocument; } catch (e) { doc = null; }
     if (!doc || !doc.body || !doc.body.children.length) continue;
+    // a frame showing this very page (a lazy embed's src="#" placeholder) adds nothing of its own
+    const unhashed = (url) => url.split("#")[0];
+    if (unhashed(doc.URL) === unhashed(document.URL)) continue;
     const framed = (record) => ({...record, selector: selectorFor(iframe), landmark: "iframe"});
     const frameForms = Array.from(doc.querySelectorAll("form"));
     const offset = forms.length;
@@ -323,10 +326,17 @@
   });
   const embeds = bounded("frames",
     [...document.querySelectorAll("iframe, video, audio"), ...externalScripts]);
+  // A lazy embed holds a placeholder ("#", about:blank) until its script swaps data-src in.
+  const placeholder = (src) => !src || src === "#" || /^(about:blank|javascript:|data:)/i.test(src);
+  const embedSource = (el) => {
+    const own = el.getAttribute("src");
+    if (!placeholder(own)) return own;
+    return el.getAttribute("data-src") || el.getAttribute("data-lazy-src") ||
+      (el.querySelector("source") || { src: "" }).src || "";
+  };
   const frames = embeds.map((el) => ({
     tag: el.tagName.toLowerCase(),
-    src: absolute(el.getAttribute("src") || el.getAttribute("data-src") ||
-      (el.querySelector("source") || { src: "" }).src || ""),
+    src: ((src) => src && absolute(src))(embedSource(el)),
     title: clean(el.getAttribute("title")),
     selector: selectorFor(el),
     visible: isVisible(el),
