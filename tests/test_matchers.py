@@ -171,6 +171,19 @@ def test_matcher_matches_one_subject_and_not_the_other(
     assert not matches(spec, miss)
 
 
+def test_visible_any_matches_shown_and_hidden_controls() -> None:
+    spec = {"visible": "any", "tag": "button"}
+    assert matches(spec, element(visible=True)) and matches(spec, element(visible=False))
+    assert not matches(spec, element(tag="a", visible=False))
+
+
+def test_visible_menu_matches_shown_controls_and_hidden_ones_of_a_header_or_nav_menu() -> None:
+    spec = {"visible": "menu"}
+    assert matches(spec, element(visible=True, landmark="main"))
+    assert matches(spec, element(visible=False, landmark="nav"))
+    assert not matches(spec, element(visible=False, landmark="main"))
+
+
 def test_evidence_says_what_matched() -> None:
     check = Compiler(LEXICON, "element").block({"text": "@cart", "tag": "button"}, "match")
     assert check(element("Add to bag")) == ["text contains 'Add to bag'", "tag button"]
@@ -186,7 +199,7 @@ def test_evidence_says_what_matched() -> None:
         ({"words": {"most": 3}}, "element", "match.words: expects a mapping with min and/or max"),
         ({"fields": {"some": ["email"]}}, "form", "match.fields: unknown key(s) ['some']"),
         ({"inside": "sidebar"}, "element", "match.inside: landmarks are"),
-        ({"visible": "yes"}, "element", "match.visible: expects true or false"),
+        ({"visible": "yes"}, "element", "match.visible: expects true, false, any or menu"),
         ({"page_has": ["add_to_basket"]}, "page", "unknown kind(s) ['add_to_basket']"),
         (
             {"page_has": ["add_to_cart"]},

@@ -148,6 +148,13 @@ def test_a_link_host_other_links_share_is_narrowed_to_the_links_own_addresses() 
     assert not re.match(regex, "https://t.me/share/url?url=x", re.IGNORECASE)
 
 
+def test_a_scheme_other_links_use_without_an_address_is_narrowed_to_links_with_one() -> None:
+    regex = link_url_regex(["mailto:info@shop.test"], ["mailto:?subject=Look&body=https://x"])
+    assert re.match(regex, "mailto:sales@shop.test", re.IGNORECASE)
+    assert not re.match(regex, "mailto:?subject=Look&body=https://x", re.IGNORECASE)
+    assert link_url_regex(["tel:+4930123"], ["/contact"]) == "^(tel:)"
+
+
 def test_a_cart_page_seen_without_a_link_to_it_is_planned_as_view_cart(rules: RuleSet) -> None:
     site = Site(start_urls=[f"{BASE}/"], pages=[page(f"{BASE}/cart", title="Cart | Shop")])
     plan, findings = plan_for(site, rules, AnalysisOptions(business_type="ecommerce"))

@@ -75,7 +75,8 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
     selector, text, snippet = _describe(subject)
     item = subject.element or subject.form
     confidence = rule.confidence
-    if subject.target in ("element", "form") and item is not None and not item.visible:
+    hidden = subject.target in ("element", "form") and item is not None and not item.visible
+    if hidden:
         confidence = round(confidence * HIDDEN_FACTOR, 2)
         evidence = [*evidence, "hidden when the page loaded (a modal, drop-down or pop-up?)"]
     return Finding(
@@ -89,6 +90,7 @@ def _apply(rule: Rule, subject: Subject) -> Finding | None:
         evidence=[rule.title, *dict.fromkeys(evidence)],
         snippet=snippet,
         in_iframe=item is not None and item.landmark == "iframe",
+        hidden=hidden,
     )
 
 

@@ -49,10 +49,13 @@ def type_evidence(
     types of the pages and the pack's cues, each counted on at most MAX_PAGES_PER_SIGNAL pages.
 
     A schema.org entry may name synonyms ("Article|BlogPosting"): a page that says several of
-    them is one page of that signal, as a blog post that says both is one article."""
+    them is one page of that signal, as a blog post that says both is one article. Controls
+    hidden at load (a blog's leftover wishlist overlays, a drawer) do not say what the business
+    is: only what a visitor sees does."""
     kind_pages: dict[str, set[str]] = defaultdict(set)
     for finding in findings:
-        kind_pages[finding.kind].add(finding.page)
+        if not (finding.hidden and finding.target == "element"):
+            kind_pages[finding.kind].add(finding.page)
     evidence: dict[str, list[tuple[float, str]]] = {}
     for business_type, spec in rules.business_types().items():
         parts: list[tuple[float, str]] = []

@@ -49,6 +49,9 @@ class Subject:
 Check = Callable[[Subject], "list[str] | None"]
 
 
+MENUS = ("header", "nav")  # landmarks whose hidden links are menus that open on a hover
+
+
 class RuleSyntaxError(ValueError):
     """A match block that does not follow the vocabulary; the message names the field."""
 
@@ -259,8 +262,23 @@ class Compiler:
         return check
 
     def _visible(self, value: Any, where: str) -> Check:
+        """true, false, any (shown or hidden when the page loaded: a drop-down, a drawer), or
+        menu: shown, or in the header or navigation, whose menus open on a hover or a tap."""
+        if value == "any":
+            return lambda subject: []
+        if value == "menu":
+
+            def in_view_or_menu(subject: Subject) -> list[str] | None:
+                element = subject.element
+                if element is None or element.visible:
+                    return []
+                return (
+                    [f"in a menu of the {element.landmark}"] if element.landmark in MENUS else None
+                )
+
+            return in_view_or_menu
         if not isinstance(value, bool):
-            raise RuleSyntaxError(f"{where}: expects true or false")
+            raise RuleSyntaxError(f"{where}: expects true, false, any or menu")
 
         def check(subject: Subject) -> list[str] | None:
             item = subject.element or subject.form or subject.frame

@@ -362,12 +362,15 @@ def page_path_regex(pages: list[str], site_pages: list[str]) -> str:
 def link_url_regex(hrefs: list[str], others: list[str]) -> str:
     """A regex for these links' scheme (tel:, mailto:, whatsapp:) or web host (wa.me); a host
     that other links of the crawl share (t.me for a chat and for a share button) is narrowed to
-    the links' own addresses."""
+    the links' own addresses, and a scheme that other links use without an address ('mailto:?
+    body=...' shares the page) to the links with one."""
     prefixes = set()
     for href in hrefs:
         parts = split_url(href.strip())
-        if parts.scheme.lower() not in ("http", "https"):
-            prefixes.add(re.escape(parts.scheme.lower() + ":"))
+        scheme = parts.scheme.lower() + ":"
+        if scheme not in ("http:", "https:"):
+            addressless = any(other.lower().startswith(scheme + "?") for other in others)
+            prefixes.add(re.escape(scheme) + ("[^?]" if addressless else ""))
             continue
         host = rf"https?://(www\.)?{re.escape((parts.hostname or '').removeprefix('www.'))}/"
         if any(re.match(host, other, re.IGNORECASE) for other in others):

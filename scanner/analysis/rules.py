@@ -283,11 +283,12 @@ def load_rules(*directories: Path) -> RuleSet:
             if spec.id in seen:
                 raise BadInput(f"{where}: duplicate id (also in {seen[spec.id]})")
             seen[spec.id] = where_file
-            # Element rules only see what a visitor sees, unless they say otherwise. Forms hidden
-            # at load (modals, drop-downs, pop-ups) are classified, less confidently (classify).
+            # Element rules see what a visitor sees, and the menus of the header and navigation
+            # that open on a hover or a tap, unless they say otherwise. Forms hidden at load
+            # (modals, drop-downs, pop-ups) are classified too; both less confidently (classify).
             match = spec.match
             if spec.target == "element" and "visible" not in match:
-                match = {"visible": True, **match}
+                match = {"visible": "menu", **match}
             try:
                 check = Compiler(lexicon, spec.target).block(match, "match")
             except RuleSyntaxError as error:

@@ -20,6 +20,9 @@ class Finding(Model):
     evidence: list[str] = Field(description="Which conditions of the rule matched.")
     snippet: str = ""
     in_iframe: bool = Field(False, description="Inside a same-origin iframe of the page.")
+    hidden: bool = Field(
+        False, description="Hidden when the page loaded (a drop-down, drawer, modal or pop-up)."
+    )
 
 
 class BusinessTypeGuess(Model):
