@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from scanner.analysis.classify import classify
-from scanner.analysis.detect import detect_business_type
+from scanner.analysis.detect import detect_business_type, type_evidence
 from scanner.analysis.rules import RuleSet
 from scanner.models import Element, Form, FormField, Page, Site
 
@@ -215,3 +215,26 @@ def test_an_article_that_links_to_a_salon_on_a_booking_platform_is_still_a_publi
         [link_out("https://www.fresha.com/a/hair-by-jo-london-1a2b", "Hair by Jo, Hackney")]
     )
     assert detect_business_type(site, classify(site, rules), rules).type == "content"
+
+
+def test_hidden_wishlist_overlays_are_found_but_are_no_evidence_of_a_shop(rules: RuleSet) -> None:
+    """A recipe blog on a shop system keeps hover-only 'add to wishlist' links on its cards:
+    found (they can be tracked once shown), but only what a visitor sees says what it is."""
+    overlay = Element(
+        tag="a",
+        text="Zur Wunschliste hinzufügen",
+        attrs={"href": "#", "class": "action towishlist"},
+        visible=False,
+        landmark="main",
+        selector="a.towishlist",
+        snippet='<a class="action towishlist">',
+    )
+
+    def shop_evidence(site: Site) -> list[str]:
+        return [text for _, text in type_evidence(site, classify(site, rules), rules)["ecommerce"]]
+
+    hidden = agency([overlay])
+    assert any(f.kind == "add_to_wishlist" and f.hidden for f in classify(hidden, rules))
+    assert not any("add_to_wishlist" in line for line in shop_evidence(hidden))
+    shown = agency([overlay.model_copy(update={"visible": True})])
+    assert any("add_to_wishlist" in line for line in shop_evidence(shown))
