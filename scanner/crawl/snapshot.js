@@ -297,13 +297,14 @@
 
   // --- same-origin iframes: their forms and controls, marked with landmark "iframe" and the
   // iframe's selector (clicks inside a frame never reach the page's GTM) ---
+  // a frame showing this very page (a lazy embed's src="#" placeholder) adds nothing of its own
+  const unhashed = (url) => url.split("#")[0];
+  const thisPage = unhashed(document.URL);
   for (const iframe of document.querySelectorAll("iframe")) {
     let doc = null;
     try { doc = iframe.contentDocument; } catch (e) { doc = null; }
     if (!doc || !doc.body || !doc.body.children.length) continue;
-    // a frame showing this very page (a lazy embed's src="#" placeholder) adds nothing of its own
-    const unhashed = (url) => url.split("#")[0];
-    if (unhashed(doc.URL) === unhashed(document.URL)) continue;
+    if (unhashed(doc.URL) === thisPage) continue;
     const framed = (record) => ({...record, selector: selectorFor(iframe), landmark: "iframe"});
     const frameForms = Array.from(doc.querySelectorAll("form"));
     const offset = forms.length;
@@ -330,13 +331,13 @@
   const placeholder = (src) => !src || src === "#" || /^(about:blank|javascript:|data:)/i.test(src);
   const embedSource = (el) => {
     const own = el.getAttribute("src");
-    if (!placeholder(own)) return own;
-    return el.getAttribute("data-src") || el.getAttribute("data-lazy-src") ||
-      (el.querySelector("source") || { src: "" }).src || "";
+    const src = !placeholder(own) ? own : el.getAttribute("data-src") ||
+      el.getAttribute("data-lazy-src") || (el.querySelector("source") || { src: "" }).src;
+    return src ? absolute(src) : "";
   };
   const frames = embeds.map((el) => ({
     tag: el.tagName.toLowerCase(),
-    src: ((src) => src && absolute(src))(embedSource(el)),
+    src: embedSource(el),
     title: clean(el.getAttribute("title")),
     selector: selectorFor(el),
     visible: isVisible(el),

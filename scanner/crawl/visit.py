@@ -232,7 +232,9 @@ async def _attempt(
 async def _navigate(page: Page, url: str, timeout_ms: int) -> Response:
     """Go to `url` and wait for its DOM; network failures become VisitErrors that say why."""
     deadline = asyncio.get_running_loop().time() + timeout_ms / 1000
-    late = VisitError(f"{url} did not finish loading within {timeout_ms // 1000} s.", True)
+    late = VisitError(
+        f"{url} did not finish loading within {timeout_ms // 1000} s.", transient=True
+    )
     try:
         response = await page.goto(url, wait_until="commit", timeout=timeout_ms)
     except PlaywrightTimeout:
