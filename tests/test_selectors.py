@@ -141,6 +141,21 @@ def test_controls_no_stable_selector_fits_are_caught_on_their_own_page_only() ->
     assert (chosen.matched, chosen.unrelated) == (1, [])
 
 
+def test_a_control_found_hidden_in_a_drawer_counts_as_caught() -> None:
+    """A mini-cart's checkout link is hidden until the drawer opens: the trigger catches it, so
+    the check counts it; a hidden control of no kind still does not make a selector unusable."""
+    drawer = control("a", "aside > a", "Checkout", href="/checkout", **{"class": "drawer-link"})
+    drawer = drawer.model_copy(update={"visible": False})
+    other = control(
+        "a", "aside > a:nth-of-type(2)", "Help", href="/help", **{"class": "drawer-link"}
+    )
+    other = other.model_copy(update={"visible": False})
+    site = site_of(("http://s/a", [drawer, other]))
+    chosen = trigger_selectors(controls(site), [finding("http://s/a", "aside > a")])
+    assert chosen.site_wide == ['a[href^="/checkout"]']
+    assert (chosen.matched, chosen.unrelated) == (1, [])
+
+
 @pytest.mark.parametrize("site", [site.name for site in SITES])
 def test_no_trigger_catches_an_unrelated_control_of_the_recorded_sites(site: str) -> None:
     """Tried on every page of the recorded fixture sites (WooCommerce's "Select options",

@@ -285,7 +285,9 @@ def _check(
         caught = [
             c
             for c in crawl.controls
-            if c.visible and c.tag == "a" and regex.search(c.attrs.get("href", ""))
+            if (c.visible or (c.page, c.selector) in targets)
+            and c.tag == "a"
+            and regex.search(c.attrs.get("href", ""))
         ]
         unrelated = [
             f"{c.page} {c.selector}" for c in caught if (c.page, c.selector) not in targets

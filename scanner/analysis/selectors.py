@@ -160,7 +160,7 @@ class TriggerSelectors:
 
     site_wide: list[str]
     scoped: list[PageSelectors]
-    matched: int  # visible controls of the crawl the selectors catch
+    matched: int  # controls of the crawl the selectors catch (shown, or of the kind)
     unrelated: list[str]  # of those, the ones that are not of the kind (page and selector)
 
 
@@ -172,7 +172,9 @@ def trigger_selectors(all_controls: list[Control], findings: Iterable[Finding]) 
     targets = {(f.page, f.selector) for f in findings}
     by_key = {(c.page, c.selector): c for c in all_controls}
     found = [by_key[key] for key in sorted(targets) if key in by_key]
-    visible = [c for c in all_controls if c.visible]
+    # what a trigger can catch: controls shown at load, and the kind's own, hidden or not (a
+    # drawer's checkout link); a hidden copy of another control is not clicked
+    visible = [c for c in all_controls if c.visible or (c.page, c.selector) in targets]
     pool = {cand.selector: cand for control in found for cand in candidates(control)}
     usable = [
         cand
