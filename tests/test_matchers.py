@@ -213,3 +213,36 @@ def test_malformed_blocks_name_the_field(spec: dict[str, Any], target: str, prob
     with pytest.raises(RuleSyntaxError) as raised:
         Compiler(LEXICON, target).block(spec, "match")
     assert problem in str(raised.value)
+
+
+def link_on_saved_copy(href: str) -> Subject:
+    """A link on a saved copy of https://shop.example/pricing served from 127.0.0.1."""
+    copy = page(
+        "http://127.0.0.1:8000/pricing",
+        meta={"canonical": "https://shop.example/pricing", "og:url": "https://shop.example/"},
+    )
+    link = Element(
+        tag="a",
+        text="Go",
+        href=href,
+        attrs={"href": href},
+        visible=True,
+        selector="a",
+        snippet="<a>",
+    )
+    return Subject("element", copy, element=link)
+
+
+def test_a_link_to_the_host_the_page_names_as_its_own_is_not_external() -> None:
+    """A saved or mirrored copy keeps its absolute links: the canonical address says whose
+    site they stay on."""
+    assert not matches({"external": True}, link_on_saved_copy("https://shop.example/register"))
+    assert matches({"external": False}, link_on_saved_copy("https://shop.example/register"))
+    assert matches({"external": True}, link_on_saved_copy("https://app.example/signup"))
+
+
+def test_an_absolute_link_to_the_canonical_address_with_a_fragment_is_an_in_page_anchor() -> None:
+    assert matches(
+        {"in_page_anchor": True}, link_on_saved_copy("https://shop.example/pricing#plans")
+    )
+    assert matches({"in_page_anchor": False}, link_on_saved_copy("https://shop.example/plans#top"))

@@ -181,7 +181,7 @@ class Compiler:
 
     def _external(self, value: Any, where: str) -> Check:
         """Whether the element links to another host than its page's (an app, a booking
-        service), or to its own."""
+        service), or to its own (the one it is on, or the one its canonical address names)."""
         if not isinstance(value, bool):
             raise RuleSyntaxError(f"{where}: expects true or false")
 
@@ -189,7 +189,7 @@ class Compiler:
             href = subject.element.href if subject.element else ""
             if not href.startswith(("http://", "https://")):
                 return None
-            other = _host(href) != _host(subject.page.url)
+            other = _host(href) not in {_host(address) for address in _own_addresses(subject.page)}
             if other != value:
                 return None
             return [f"links to {'another host' if other else 'its own host'}"]
@@ -207,7 +207,7 @@ class Compiler:
             href = element.href if element else ""
             written = element.attrs.get("href", "") if element else ""
             page = subject.page
-            anchor = _in_page_anchor(href, page.url, page.requested_url, written)
+            anchor = _in_page_anchor(href, _own_addresses(page), written)
             if anchor != value:
                 return None
             return [f"in-page anchor {href}"] if anchor else []
@@ -449,18 +449,29 @@ def _subject_form(subject: Subject) -> Form:
     return subject.form or Form(selector="")
 
 
-def _in_page_anchor(href: str, page: str, requested: str = "", written: str = "") -> bool:
+def _in_page_anchor(href: str, addresses: tuple[str, ...], written: str = "") -> bool:
     """A link to a fragment of the page it is on (not '#' alone, not a #/route): written as
-    '#pricing', or resolving to the page's address, as recorded (without tracking parameters,
-    query sorted) or as requested."""
+    '#pricing', or resolving to one of the page's `addresses` (_own_addresses)."""
     if written.startswith("#"):
         return _fragment(written)
     base, _, fragment = href.partition("#")
     if not _fragment("#" + fragment):
         return False
     return _same_document(base) in {
-        _same_document(address.partition("#")[0]) for address in (page, requested) if address
+        _same_document(address.partition("#")[0]) for address in addresses if address
     }
+
+
+def _own_addresses(page: Page) -> tuple[str, ...]:
+    """The page's addresses: as recorded (without tracking parameters, query sorted), as
+    requested, and as the page itself names it (rel=canonical, og:url, its <base href>), so
+    that a saved or mirrored copy served from elsewhere still knows which links stay on its site."""
+    named = [page.meta.get(name, "") for name in ("canonical", "og:url", "base")]
+    return (
+        page.url,
+        page.requested_url,
+        *(a for a in named if a.startswith(("http://", "https://"))),
+    )
 
 
 def _same_document(address: str) -> str:

@@ -406,10 +406,14 @@
   const meta = {};
   for (const m of document.querySelectorAll("meta[property], meta[name]")) {
     const key = (m.getAttribute("property") || m.getAttribute("name")).toLowerCase();
-    if (["og:type", "generator", "description", "og:site_name"].includes(key)) {
+    if (["og:type", "generator", "description", "og:site_name", "og:url"].includes(key)) {
       meta[key] = clean(m.getAttribute("content"), 200);
     }
   }
+  // the address the site gives its page: a saved or mirrored copy still knows its own site
+  const canonical = document.querySelector('link[rel~="canonical" i][href]');
+  if (canonical) meta.canonical = clean(absolute(canonical.getAttribute("href")), 200);
+  if (document.querySelector("base[href]")) meta.base = clean(document.baseURI, 200);
 
   // --- existing tracking: ids in script addresses and inline code ---
   const scriptText = Array.from(document.scripts)
