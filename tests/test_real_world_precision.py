@@ -115,6 +115,9 @@ def test_pricing_links(rules: RuleSet, text: str, href: str) -> None:
         ("garantiert günstige Preise", "/kundenvorteile"),
         ("Preços baixos", "/sapato-preco-baixo.php"),
         ("Plans d'instruments", "/fr/15-plans-d-instruments"),
+        # a price comparison's tracked way out to a merchant
+        ("See Prices", "/l.php?k=Usha-Bloom-Promise&s=amazon"),
+        ("Zu den Preisen", "/out?offer=123"),
     ],
 )
 def test_pricing_words_inside_longer_labels_are_no_pricing_link(
@@ -368,3 +371,10 @@ def test_bookings(rules: RuleSet, text: str, href: str) -> None:
 )
 def test_no_bookings(rules: RuleSet, text: str, href: str) -> None:
     assert "booking" not in kinds_of(rules, control(text, href))
+
+
+def test_another_products_trial_on_an_affiliate_banner_is_no_free_trial(rules: RuleSet) -> None:
+    banner = control("Start your free trial", "https://lessons.example.org/?aff=JPostIcon")
+    own = control("Start your free trial", "https://app.shop.test/signup?ref=home")
+    assert "free_trial" not in kinds_of(rules, banner)
+    assert "free_trial" in kinds_of(rules, own)
