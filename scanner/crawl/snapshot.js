@@ -221,12 +221,18 @@
   const formEls = bounded("forms", Array.from(
     document.querySelectorAll("form, [role=form], [role=search]"))
     .filter((f) => f.tagName === "FORM" || !f.closest("form")));
+  // A <form>'s controls are the ones it owns, not only those inside it: a form the parser
+  // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
+  const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
+  const ownedBy = (f) => (f.tagName === "FORM" ? Array.from(f.elements)
+    : Array.from(f.querySelectorAll("input, select, textarea, button")));
   const formRecord = (f) => {
-    const controls = Array.from(f.querySelectorAll("input, select, textarea"))
+    const owned = ownedBy(f);
+    const controls = owned
+      .filter((c) => ["INPUT", "SELECT", "TEXTAREA"].includes(c.tagName))
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
       .slice(0, MAX.fields);
-    const submit = f.querySelector(
-      "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
+    const submit = f.querySelector(SUBMIT) || owned.find((c) => c.matches(SUBMIT)) || null;
     return {
       selector: selectorFor(f),
       id: idOf(f),
@@ -248,7 +254,7 @@
       })),
       submit_text: submit ? accessibleName(submit) : "",
       heading: headingBefore(f),
-      visible: isVisible(f),
+      visible: isVisible(f) || controls.some(isVisible),
       landmark: landmarkOf(f),
       snippet: clean(openingTag(f), 300),
     };
@@ -291,7 +297,7 @@
   for (const [el, host] of candidates) {
     if (seen.has(el) || el.closest("template")) continue;
     seen.add(el);
-    const formEl = host ? null : el.closest("form, [role=form], [role=search]");
+    const formEl = host ? null : (el.form || el.closest("form, [role=form], [role=search]"));
     elements.push(elementRecord(el, host, formEl ? formEls.indexOf(formEl) : -1));
   }
 
@@ -311,7 +317,7 @@
     forms.push(...frameForms.map((f) => framed(formRecord(f))));
     for (const el of doc.querySelectorAll(CANDIDATES)) {
       if (elements.length >= MAX.elements) break;
-      const formEl = el.closest("form");
+      const formEl = el.form || el.closest("form");
       elements.push(framed(elementRecord(el, null,
         formEl ? offset + frameForms.indexOf(formEl) : -1)));
     }
