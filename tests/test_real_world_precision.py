@@ -53,6 +53,9 @@ def frame_kinds(rules: RuleSet, src: str) -> set[str]:
         ("Tiendas", "/es/tiendas/"),
         ("Stores", "/stores/"),
         ("Contact", "/negozi.html"),
+        ("Dónde Estamos", "/donde-estamos"),
+        ("Besök oss", "/besoka_oss"),
+        ("Lojas", "/loja-mobly"),
     ],
 )
 def test_store_locator_links(rules: RuleSet, text: str, href: str) -> None:
@@ -96,6 +99,9 @@ def test_store_words_inside_other_addresses_are_no_store_locator(
         ("Bekijk prijzen", "/aanbod"),
         ("Tarifas", "/oferta"),
         ("Contests", "/de/preisgestaltung/"),
+        ("Cennik", "/oferta"),
+        ("KAINOS", "/lt/kainos/"),
+        ("料金", "/help/yahoo/guide/fees"),
     ],
 )
 def test_pricing_links(rules: RuleSet, text: str, href: str) -> None:
@@ -160,6 +166,10 @@ def test_quote_requests(rules: RuleSet, text: str, href: str, kind: str, found: 
         (control("Add to Wishlist", "/wishlist/add/?product_id=3"), True),
         (control("Merken", tag="button"), True),
         (control("Favoritos", "javascript:void(0)"), True),
+        (control("Add to Watch list", "/myb/WatchListAdd?item=1"), True),
+        (control("", tag="button", onclick="wishlist.add('98');"), True),
+        (control("lisää toivelistalle", tag="button"), True),
+        (control("Добавить в избранное", "#", onclick="return add_favorite(this);"), False),
         (control("Os meus Favoritos", tag="span"), False),  # the visitor's list
         (control("My Wishlist", tag="button"), False),
         (control("Sort by: favourites", "javascript:void(0)"), False),
@@ -190,6 +200,9 @@ def test_wishlist_controls(rules: RuleSet, element: Element, found: bool) -> Non
         ("Mon panier (2)", "/fr/commande"),
         ("Mi cesta", "/c"),
         ("Корзина", "/personal/"),
+        ("Krepšelis", "/mano-krepselis-1/"),
+        ("O meu cesto", "/cesto.php"),
+        ("0 articles dans le panier", "/gp/cart/view.html"),
     ],
 )
 def test_cart_links(rules: RuleSet, text: str, href: str) -> None:
@@ -258,6 +271,8 @@ def test_add_several_to_cart_is_an_add_to_cart(rules: RuleSet) -> None:
     [
         ("https://static.zdassets.com/ekr/snippet.js?key=abc", True),
         ("https://embed.tawk.to/5f00/default", True),
+        ("https://cleversite.ru/cleversite/widget_new.php?supercode=1", True),
+        ("https://code.jivosite.com/script/widget/abc", True),
         ("https://p13.zdassets.com/hc/assets/jquery-1.js", False),  # a help centre's theme
     ],
 )
@@ -356,6 +371,7 @@ def test_demo_requests(rules: RuleSet, text: str, href: str, found: bool) -> Non
         ("Services", "https://salon.test/book-online"),
         ("Colour & cut", "https://salon.test/service-page/colour-cut"),
         ("Book now", "/contact"),
+        ("Boka samtal på ditt språk", "/kontakt"),
     ],
 )
 def test_bookings(rules: RuleSet, text: str, href: str) -> None:
@@ -378,3 +394,20 @@ def test_another_products_trial_on_an_affiliate_banner_is_no_free_trial(rules: R
     own = control("Start your free trial", "https://app.shop.test/signup?ref=home")
     assert "free_trial" not in kinds_of(rules, banner)
     assert "free_trial" in kinds_of(rules, own)
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        # a review's affiliate link to a store
+        control("Buy now Amazon.com", "https://www.amazon.com/dp/B07?tag=reviews-20"),
+        # a wishlist link whose script borrows the cart form
+        control(
+            "Merken",
+            "#",
+            onclick="productAddToCartForm.submitLight(this, '/wishlist/index/add/product/1/')",
+        ),
+    ],
+)
+def test_controls_that_put_nothing_in_the_cart(rules: RuleSet, element: Element) -> None:
+    assert "add_to_cart" not in kinds_of(rules, element)
