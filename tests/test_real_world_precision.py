@@ -372,6 +372,8 @@ def test_demo_requests(rules: RuleSet, text: str, href: str, found: bool) -> Non
         ("Colour & cut", "https://salon.test/service-page/colour-cut"),
         ("Book now", "/contact"),
         ("Boka samtal på ditt språk", "/kontakt"),
+        ("Billetterie", "/billetterie"),
+        ("Buy tickets", "/events/spring-gala"),
     ],
 )
 def test_bookings(rules: RuleSet, text: str, href: str) -> None:
@@ -383,6 +385,8 @@ def test_bookings(rules: RuleSet, text: str, href: str) -> None:
     [
         ("Our book of the month", "/blog/book-online-shopping"),
         ("Online book shop", "/books/online"),
+        ("Submit a ticket", "/support/tickets/new"),
+        ("Tickets", "/support/tickets"),
     ],
 )
 def test_no_bookings(rules: RuleSet, text: str, href: str) -> None:
