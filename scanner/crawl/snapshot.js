@@ -224,8 +224,14 @@
   // A <form>'s controls are the ones it owns, not only those inside it: a form the parser
   // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
   const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
-  const ownedBy = (f) => (f.tagName === "FORM" ? Array.from(f.elements)
-    : Array.from(f.querySelectorAll("input, select, textarea, button")));
+  // (read through the prototype of the form's own window: a field named "elements" would stand
+  // in for the list)
+  const ownedBy = (f) => {
+    if (f.tagName !== "FORM") return Array.from(f.querySelectorAll("input, select, textarea, button"));
+    const view = f.ownerDocument.defaultView || window;
+    const elements = Object.getOwnPropertyDescriptor(view.HTMLFormElement.prototype, "elements");
+    return Array.from(elements.get.call(f));
+  };
   const formRecord = (f) => {
     const owned = ownedBy(f);
     const controls = owned
