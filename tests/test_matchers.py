@@ -246,3 +246,23 @@ def test_an_absolute_link_to_the_canonical_address_with_a_fragment_is_an_in_page
         {"in_page_anchor": True}, link_on_saved_copy("https://shop.example/pricing#plans")
     )
     assert matches({"in_page_anchor": False}, link_on_saved_copy("https://shop.example/plans#top"))
+
+
+def test_the_home_page_named_by_og_url_or_base_is_not_this_page() -> None:
+    """og:url and <base href> often name the home page on every page: a link to the home page's
+    #pricing is a link elsewhere, on a live page as on a saved copy."""
+    assert matches({"in_page_anchor": False}, link_on_saved_copy("https://shop.example/#plans"))
+    live = page(
+        "https://s.test/features", meta={"base": "https://s.test/", "og:url": "https://s.test/"}
+    )
+    href = "https://s.test/#pricing"
+    link = Element(
+        tag="a",
+        text="Pricing",
+        href=href,
+        attrs={"href": "/#pricing"},
+        visible=True,
+        selector="a",
+        snippet="<a>",
+    )
+    assert matches({"in_page_anchor": False}, Subject("element", live, element=link))

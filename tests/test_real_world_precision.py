@@ -73,6 +73,8 @@ def test_store_locator_links(rules: RuleSet, text: str, href: str) -> None:
         ("Serviceleistungen", "/service/filialen"),
         # the attribution link under every embedded map
         ("OpenStreetMap", "https://www.openstreetmap.org/copyright"),
+        ("Besök oss på Instagram", "https://www.instagram.com/butiken/"),
+        ("Alle butikker", "/butikker"),  # every merchant of a cashback site
     ],
 )
 def test_store_words_inside_other_addresses_are_no_store_locator(
@@ -374,6 +376,8 @@ def test_demo_requests(rules: RuleSet, text: str, href: str, found: bool) -> Non
         ("Boka samtal på ditt språk", "/kontakt"),
         ("Billetterie", "/billetterie"),
         ("Buy tickets", "/events/spring-gala"),
+        ("Rezervovat", "/rezervace"),
+        ("Objednat se", "/objednavka"),
     ],
 )
 def test_bookings(rules: RuleSet, text: str, href: str) -> None:
@@ -387,6 +391,8 @@ def test_bookings(rules: RuleSet, text: str, href: str) -> None:
         ("Online book shop", "/books/online"),
         ("Submit a ticket", "/support/tickets/new"),
         ("Tickets", "/support/tickets"),
+        ("Bestill nå", "/produkt/ullgenser"),  # Norwegian "order now", a shop's buy button
+        ("Karten kaufen", "/grusskarten"),  # greeting cards
     ],
 )
 def test_no_bookings(rules: RuleSet, text: str, href: str) -> None:
@@ -415,3 +421,19 @@ def test_another_products_trial_on_an_affiliate_banner_is_no_free_trial(rules: R
 )
 def test_controls_that_put_nothing_in_the_cart(rules: RuleSet, element: Element) -> None:
     assert "add_to_cart" not in kinds_of(rules, element)
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("Add to Cart", "/wishlist/index/cart/item/5/"),  # from the wishlist into the cart
+        ("Buy now", "/products/mug?tag=sale"),  # the shop's own tag, no affiliate
+    ],
+)
+def test_controls_that_do_put_a_product_in_the_cart(rules: RuleSet, text: str, href: str) -> None:
+    assert "add_to_cart" in kinds_of(rules, control(text, href))
+
+
+def test_a_headline_that_opens_with_checkout_is_no_checkout(rules: RuleSet) -> None:
+    kinds = kinds_of(rules, control("Checkout our new summer collection here", "/summer"))
+    assert "begin_checkout" not in kinds

@@ -189,7 +189,7 @@ class Compiler:
             href = subject.element.href if subject.element else ""
             if not href.startswith(("http://", "https://")):
                 return None
-            other = _host(href) not in {_host(address) for address in _own_addresses(subject.page)}
+            other = _host(href) not in _own_hosts(subject.page)
             if other != value:
                 return None
             return [f"links to {'another host' if other else 'its own host'}"]
@@ -207,7 +207,8 @@ class Compiler:
             href = element.href if element else ""
             written = element.attrs.get("href", "") if element else ""
             page = subject.page
-            anchor = _in_page_anchor(href, _own_addresses(page), written)
+            addresses = (page.url, page.requested_url, page.meta.get("canonical", ""))
+            anchor = _in_page_anchor(href, addresses, written)
             if anchor != value:
                 return None
             return [f"in-page anchor {href}"] if anchor else []
@@ -451,7 +452,9 @@ def _subject_form(subject: Subject) -> Form:
 
 def _in_page_anchor(href: str, addresses: tuple[str, ...], written: str = "") -> bool:
     """A link to a fragment of the page it is on (not '#' alone, not a #/route): written as
-    '#pricing', or resolving to one of the page's `addresses` (_own_addresses)."""
+    '#pricing', or resolving to one of the page's `addresses`: as recorded (without tracking
+    parameters, query sorted), as requested, or its canonical address (og:url and <base href>
+    often name the home page, not this one)."""
     if written.startswith("#"):
         return _fragment(written)
     base, _, fragment = href.partition("#")
@@ -462,16 +465,13 @@ def _in_page_anchor(href: str, addresses: tuple[str, ...], written: str = "") ->
     }
 
 
-def _own_addresses(page: Page) -> tuple[str, ...]:
-    """The page's addresses: as recorded (without tracking parameters, query sorted), as
-    requested, and as the page itself names it (rel=canonical, og:url, its <base href>), so
-    that a saved or mirrored copy served from elsewhere still knows which links stay on its site."""
+def _own_hosts(page: Page) -> set[str]:
+    """The hosts of the page's site: the one it is on, and those it names (rel=canonical, og:url,
+    its <base href>; a relative og:url names none), so that a saved or mirrored copy served from
+    elsewhere still knows which of its links stay on its site."""
     named = [page.meta.get(name, "") for name in ("canonical", "og:url", "base")]
-    return (
-        page.url,
-        page.requested_url,
-        *(a for a in named if a.startswith(("http://", "https://"))),
-    )
+    own = [page.url, *(a for a in named if a.startswith(("http://", "https://")))]
+    return {_host(address) for address in own}
 
 
 def _same_document(address: str) -> str:

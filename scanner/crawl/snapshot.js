@@ -238,7 +238,8 @@
       .filter((c) => ["INPUT", "SELECT", "TEXTAREA"].includes(c.tagName))
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
       .slice(0, MAX.fields);
-    const submit = f.querySelector(SUBMIT) || owned.find((c) => c.matches(SUBMIT)) || null;
+    // its own submit first (one inside may belong to another form by form="id")
+    const submit = owned.find((c) => c.matches(SUBMIT)) || f.querySelector(SUBMIT) || null;
     return {
       selector: selectorFor(f),
       id: idOf(f),
@@ -266,6 +267,14 @@
     };
   };
   const forms = formEls.map(formRecord);
+  // The form a control belongs to: its form owner, none when its form="id" names no form, or
+  // else the role=form or role=search element around it.
+  const formOf = (el) => {
+    const owner = el.form;
+    if (owner && owner.tagName === "FORM") return owner;
+    if (owner === null && el.hasAttribute("form")) return null;
+    return el.closest("form, [role=form], [role=search]");
+  };
 
   // --- clickable candidates, in the document and in open shadow roots ---
   // A control inside a shadow root gets its host's selector: that is the element a click
@@ -303,7 +312,7 @@
   for (const [el, host] of candidates) {
     if (seen.has(el) || el.closest("template")) continue;
     seen.add(el);
-    const formEl = host ? null : (el.form || el.closest("form, [role=form], [role=search]"));
+    const formEl = host ? null : formOf(el);
     elements.push(elementRecord(el, host, formEl ? formEls.indexOf(formEl) : -1));
   }
 
@@ -323,7 +332,7 @@
     forms.push(...frameForms.map((f) => framed(formRecord(f))));
     for (const el of doc.querySelectorAll(CANDIDATES)) {
       if (elements.length >= MAX.elements) break;
-      const formEl = el.form || el.closest("form");
+      const formEl = formOf(el);
       elements.push(framed(elementRecord(el, null,
         formEl ? offset + frameForms.indexOf(formEl) : -1)));
     }
