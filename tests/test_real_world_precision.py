@@ -393,6 +393,11 @@ def test_bookings(rules: RuleSet, text: str, href: str) -> None:
         ("Tickets", "/support/tickets"),
         ("Bestill nå", "/produkt/ullgenser"),  # Norwegian "order now", a shop's buy button
         ("Karten kaufen", "/grusskarten"),  # greeting cards
+        # an event's ticket office written out in a news item, not a call to action
+        (
+            "http://www.reptile-day.fr/fr/billetterie.html",
+            "http://www.reptile-day.fr/fr/billetterie.html",
+        ),
     ],
 )
 def test_no_bookings(rules: RuleSet, text: str, href: str) -> None:
