@@ -11,7 +11,13 @@ from typing import Any, Literal
 
 from scanner.analysis import gaps, signals
 from scanner.analysis.rules import KindPlan, RuleSet
-from scanner.analysis.selectors import Control, TriggerSelectors, controls, trigger_selectors
+from scanner.analysis.selectors import (
+    Control,
+    TriggerSelectors,
+    catchable,
+    controls,
+    trigger_selectors,
+)
 from scanner.models import (
     KINDS,
     AnalysisOptions,
@@ -284,10 +290,8 @@ def _check(
         targets = {(f.page, f.selector) for f in findings}
         caught = [
             c
-            for c in crawl.controls
-            if (c.visible or (c.page, c.selector) in targets)
-            and c.tag == "a"
-            and regex.search(c.attrs.get("href", ""))
+            for c in catchable(crawl.controls, targets)
+            if c.tag == "a" and regex.search(c.attrs.get("href", ""))
         ]
         unrelated = [
             f"{c.page} {c.selector}" for c in caught if (c.page, c.selector) not in targets

@@ -5,9 +5,10 @@ The crawl gives each element a selector unique on its page, often positional. A 
 needs the opposite: selectors that catch the same control on every page (every product page's
 add-to-cart button) and no other. Candidates are simple selectors built from each control's own
 tag and attributes, the most stable first: data-* and name attributes and address patterns, then
-ids, then classes. A candidate is usable only when every visible control of the crawl it matches
-was found to be of the kind; the usable candidates that cover the most controls are chosen one
-by one. Controls that no candidate fits keep their page's own selector, scoped to that page.
+ids, then classes. A candidate is usable only when every control of the crawl it can catch
+(`catchable`) was found to be of the kind; the usable candidates that cover the most controls
+are chosen one by one. Controls that no candidate fits keep their page's own selector, scoped
+to that page.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class Control:
 
     def classes(self) -> list[str]:
         return self.attrs.get("class", "").split()
+
+
+def catchable(all_controls: list[Control], targets: set[tuple[str, str]]) -> list[Control]:
+    """The controls a trigger can catch: those shown at load, and the kind's own `targets`
+    (page, selector) hidden or not (a drawer's checkout link); a hidden copy of another control
+    is never clicked."""
+    return [c for c in all_controls if c.visible or (c.page, c.selector) in targets]
 
 
 def controls(site: Site) -> list[Control]:
@@ -172,14 +180,12 @@ def trigger_selectors(all_controls: list[Control], findings: Iterable[Finding]) 
     targets = {(f.page, f.selector) for f in findings}
     by_key = {(c.page, c.selector): c for c in all_controls}
     found = [by_key[key] for key in sorted(targets) if key in by_key]
-    # what a trigger can catch: controls shown at load, and the kind's own, hidden or not (a
-    # drawer's checkout link); a hidden copy of another control is not clicked
-    visible = [c for c in all_controls if c.visible or (c.page, c.selector) in targets]
+    reachable = catchable(all_controls, targets)
     pool = {cand.selector: cand for control in found for cand in candidates(control)}
     usable = [
         cand
         for cand in pool.values()
-        if all((c.page, c.selector) in targets for c in visible if cand.test(c))
+        if all((c.page, c.selector) in targets for c in reachable if cand.test(c))
     ]
     uncovered = {(c.page, c.selector) for c in found}
     chosen: list[Candidate] = []
@@ -199,8 +205,8 @@ def trigger_selectors(all_controls: list[Control], findings: Iterable[Finding]) 
     scoped: dict[str, set[str]] = {}
     for page, selector in leftover:
         scoped.setdefault(split_url(page).path or "/", set()).add(selector)
-    caught = [c for c in visible if any(cand.test(c) for cand in chosen)]
-    caught += [c for c in visible if (c.page, c.selector) in leftover]
+    caught = [c for c in reachable if any(cand.test(c) for cand in chosen)]
+    caught += [c for c in reachable if (c.page, c.selector) in leftover]
     return TriggerSelectors(
         site_wide=sorted(cand.selector for cand in chosen),
         scoped=[
