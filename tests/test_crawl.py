@@ -323,6 +323,32 @@ def test_a_page_that_replaced_built_ins_is_read_with_untouched_ones() -> None:
     assert page.tracking.datalayer == ['{"event":"page_ready","pageType":"product"}']
 
 
+def test_fields_named_like_dom_methods_do_not_cost_the_page() -> None:
+    """A form's field named getAttribute or tagName, or a form named querySelectorAll, stands in
+    for the DOM's own member of that name (named access): the page is read all the same."""
+    body = (
+        '<form name="querySelectorAll" action="/find"><input type="search" name="q">'
+        '<button type="submit">Search</button></form>'
+        '<nav><form id="login" action="/login" method="post"><input name="getAttribute">'
+        '<input name="tagName"><input name="parentElement"><input name="attributes">'
+        '<input type="password" name="querySelector"><button type="submit">Log in</button>'
+        '</form></nav><a href="/cart">Cart</a>'
+    )
+    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
+        site = run(base + "/", depth=0)
+    (page,) = site.pages
+    assert [(f.selector, f.action, f.method, len(f.fields)) for f in page.forms] == [
+        ('form[name="querySelectorAll"]', base + "/find", "get", 1),
+        ("#login", base + "/login", "post", 5),
+    ]
+    assert page.forms[1].landmark == "nav" and page.forms[1].submit_text == "Log in"
+    assert [(e.text, e.form, e.landmark) for e in page.elements] == [
+        ("Search", 0, "main"),
+        ("Log in", 1, "nav"),
+        ("Cart", -1, "main"),
+    ]
+
+
 def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
     """Two scans of one site record the same dataLayer, whatever the time."""
     script = (

@@ -31,14 +31,53 @@
     complementary: "aside",
   };
 
-  const clean = (s, max = 200) => (s || "").replace(/\s+/g, " ").trim().slice(0, max);
+  // The DOM is read through its prototypes wherever a form or the document can be the
+  // receiver: a form's member of a name is its field of that name (<input name="getAttribute">),
+  // the document's its form or image of that name. (The prototypes of this world serve the
+  // elements of same-origin frames too.)
+  const own = (proto, name) => Object.getOwnPropertyDescriptor(proto, name);
+  const method = (proto, name) => {
+    const call = own(proto, name).value;
+    return (node, ...args) => call.apply(node, args);
+  };
+  const getter = (proto, name) => {
+    const get = own(proto, name).get;
+    return (node) => get.call(node);
+  };
+  const E = Element.prototype, N = Node.prototype, D = Document.prototype;
+  const tagOf = getter(E, "tagName");
+  const attr = method(E, "getAttribute");
+  const hasAttr = method(E, "hasAttribute");
+  const attributesOf = getter(E, "attributes");
+  const classesOf = getter(E, "classList");
+  const closestOf = method(E, "closest");
+  const matchesOf = method(E, "matches");
+  const childrenOf = getter(E, "children");
+  const previousOf = getter(E, "previousElementSibling");
+  const parentOf = getter(N, "parentElement");
+  const textOf = getter(N, "textContent");
+  const kindOf = getter(N, "nodeType");
+  const connected = getter(N, "isConnected");
+  const boxOf = method(E, "getBoundingClientRect");
+  const checkVisibility = own(E, "checkVisibility") ? method(E, "checkVisibility") : null;
+  const innerTextOf = (el) => {
+    try { return getter(HTMLElement.prototype, "innerText")(el); } catch (e) { return textOf(el); }
+  };
+  // querySelectorAll and querySelector of a document, an element or a shadow root
+  const SEARCHES = { 1: E, 9: D, 11: DocumentFragment.prototype };
+  const all = (root, sel) => SEARCHES[kindOf(root)].querySelectorAll.call(root, sel);
+  const first = (root, sel) => SEARCHES[kindOf(root)].querySelector.call(root, sel);
+  const docBody = getter(D, "body")(document);
+  const docRoot = getter(D, "documentElement")(document);
+
+  const clean = (s, max = 200) => (typeof s === "string" ? s : "").replace(/\s+/g, " ").trim().slice(0, max);
   const cssEscape = (s) => CSS.escape(s);
 
   const isVisible = (el) => {
-    if (!el.isConnected) return false;
-    if (typeof el.checkVisibility === "function" &&
-        !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
-    const r = el.getBoundingClientRect();
+    if (!connected(el)) return false;
+    if (checkVisibility &&
+        !checkVisibility(el, { checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const r = boxOf(el);
     return r.width > 0 && r.height > 0;
   };
 
@@ -47,7 +86,7 @@
   const isUnique = (sel) => {
     if (!uniqueness.has(sel)) {
       let unique = false;
-      try { unique = document.querySelectorAll(sel).length === 1; } catch (e) { unique = false; }
+      try { unique = all(document, sel).length === 1; } catch (e) { unique = false; }
       uniqueness.set(sel, unique);
     }
     return uniqueness.get(sel);
@@ -57,18 +96,19 @@
   // parent's children are indexed once: a parent may have thousands).
   const siblingIndexes = new Map();
   const placeAmongSame = (node) => {
-    const parent = node.parentElement;
+    const parent = parentOf(node);
     if (!siblingIndexes.has(parent)) {
       const places = new Map();
       const counts = {};
-      for (const child of parent.children) {
-        counts[child.tagName] = (counts[child.tagName] || 0) + 1;
-        places.set(child, counts[child.tagName]);
+      for (const child of childrenOf(parent)) {
+        const tag = tagOf(child);
+        counts[tag] = (counts[tag] || 0) + 1;
+        places.set(child, counts[tag]);
       }
       siblingIndexes.set(parent, { places, counts });
     }
     const { places, counts } = siblingIndexes.get(parent);
-    return [places.get(node), counts[node.tagName]];
+    return [places.get(node), counts[tagOf(node)]];
   };
 
   // Ids and classes that look generated (hashes, long digit runs) make selectors that break on
@@ -76,30 +116,29 @@
   const stableToken = (t) => t && t.length <= 40 && !/\d{4,}|[a-f0-9]{8,}|^\d|[:[\]]/.test(t) &&
     !/^(css|sc|jsx|svelte|ng|v|ember)-/.test(t);
 
-  // Read ids as attributes: a form's `id` property is its control named "id", if it has one.
-  const idOf = (el) => el.getAttribute("id") || "";
+  const idOf = (el) => attr(el, "id") || "";
 
   const selectorFor = (el) => {
-    const tag = el.tagName.toLowerCase();
+    const tag = tagOf(el).toLowerCase();
     const id = idOf(el);
     if (id && stableToken(id) && isUnique("#" + cssEscape(id))) {
       return "#" + cssEscape(id);
     }
-    for (const attr of ["data-testid", "data-test", "name", "aria-label"]) {
-      const v = el.getAttribute(attr);
+    for (const name of ["data-testid", "data-test", "name", "aria-label"]) {
+      const v = attr(el, name);
       if (v && v.length <= 60) {
-        const sel = `${tag}[${attr}="${v.replace(/["\\]/g, "\\$&")}"]`;
+        const sel = `${tag}[${name}="${v.replace(/["\\]/g, "\\$&")}"]`;
         if (isUnique(sel)) return sel;
       }
     }
     if (tag === "a") {
-      const href = el.getAttribute("href");
+      const href = attr(el, "href");
       if (href && href.length <= 100) {
         const sel = `a[href="${href.replace(/["\\]/g, "\\$&")}"]`;
         if (isUnique(sel)) return sel;
       }
     }
-    const classes = Array.from(el.classList).filter(stableToken).slice(0, 3);
+    const classes = Array.from(classesOf(el)).filter(stableToken).slice(0, 3);
     if (classes.length) {
       const sel = tag + classes.map((c) => "." + cssEscape(c)).join("");
       if (isUnique(sel)) return sel;
@@ -107,14 +146,14 @@
     // Fall back to a path of :nth-of-type steps from the closest ancestor with a stable id.
     const steps = [];
     let node = el;
-    while (node && node.nodeType === 1 && node !== document.documentElement) {
-      const t = node.tagName.toLowerCase();
+    while (node && kindOf(node) === 1 && node !== docRoot) {
+      const t = tagOf(node).toLowerCase();
       const nodeId = idOf(node);
       if (node !== el && nodeId && stableToken(nodeId) && isUnique("#" + cssEscape(nodeId))) {
         steps.unshift("#" + cssEscape(nodeId));
         break;
       }
-      const parent = node.parentElement;
+      const parent = parentOf(node);
       if (!parent) { steps.unshift(t); break; }
       const [place, count] = placeAmongSame(node);
       steps.unshift(count > 1 ? `${t}:nth-of-type(${place})` : t);
@@ -125,7 +164,7 @@
 
   const attrsOf = (el) => {
     const out = {};
-    for (const a of Array.from(el.attributes)) {
+    for (const a of Array.from(attributesOf(el))) {
       if (a.name.startsWith("data-expect")) continue;
       if (KEPT_ATTRS.has(a.name) || a.name.startsWith("aria-") || a.name.startsWith("data-")) {
         out[a.name] = clean(a.value, 200) || (BOOLEAN_ATTRS.has(a.name) ? a.name : "");
@@ -135,128 +174,122 @@
   };
 
   const openingTag = (el) => {
-    const parts = [el.tagName.toLowerCase()];
-    for (const a of Array.from(el.attributes)) {
+    const parts = [tagOf(el).toLowerCase()];
+    for (const a of Array.from(attributesOf(el))) {
       if (a.name.startsWith("data-expect") || a.name === "style") continue;
       parts.push(`${a.name}="${clean(a.value, 80)}"`);
     }
     return `<${parts.join(" ")}>`;
   };
-  const snippetOf = (el) => clean(openingTag(el) + clean(el.innerText || el.textContent, 120), 300);
+  const snippetOf = (el) => clean(openingTag(el) + clean(innerTextOf(el), 120), 300);
 
   const textById = (ids) => ids.split(/\s+/).map((id) => {
-    const n = document.getElementById(id);
-    return n ? n.textContent : "";
+    const n = D.getElementById.call(document, id);
+    return n ? textOf(n) : "";
   }).join(" ");
 
   // Accessible name, simplified from the ARIA algorithm: aria-labelledby, aria-label, the
   // element's text (which includes visually hidden text), the alt of an image inside, value of
   // input buttons, then title.
   const accessibleName = (el) => {
-    const labelledby = el.getAttribute("aria-labelledby");
+    const labelledby = attr(el, "aria-labelledby");
     if (labelledby && clean(textById(labelledby))) return clean(textById(labelledby));
-    if (clean(el.getAttribute("aria-label"))) return clean(el.getAttribute("aria-label"));
-    if (el.tagName === "INPUT") {
-      return clean(el.value || el.getAttribute("alt") || el.getAttribute("title"));
+    if (clean(attr(el, "aria-label"))) return clean(attr(el, "aria-label"));
+    if (tagOf(el) === "INPUT") {
+      return clean(el.value || attr(el, "alt") || attr(el, "title"));
     }
-    const text = clean(el.textContent);
+    const text = clean(textOf(el));
     if (text) return text;
-    const img = el.querySelector("img[alt], svg[aria-label], [aria-label]");
-    if (img) return clean(img.getAttribute("alt") || img.getAttribute("aria-label"));
-    const svgTitle = el.querySelector("svg title");
-    if (svgTitle) return clean(svgTitle.textContent);
-    return clean(el.getAttribute("title"));
+    const img = first(el, "img[alt], svg[aria-label], [aria-label]");
+    if (img) return clean(attr(img, "alt") || attr(img, "aria-label"));
+    const svgTitle = first(el, "svg title");
+    if (svgTitle) return clean(textOf(svgTitle));
+    return clean(attr(el, "title"));
   };
 
   const landmarkOf = (el) => {
-    for (let n = el.parentElement; n; n = n.parentElement) {
-      if (LANDMARKS[n.tagName]) return LANDMARKS[n.tagName];
-      const role = n.getAttribute("role");
+    for (let n = parentOf(el); n; n = parentOf(n)) {
+      if (LANDMARKS[tagOf(n)]) return LANDMARKS[tagOf(n)];
+      const role = attr(n, "role");
       if (role && ROLE_LANDMARKS[role]) return ROLE_LANDMARKS[role];
     }
     return "";
   };
 
   const labelOf = (field) => {
-    const labelledby = field.getAttribute("aria-labelledby");
+    const labelledby = attr(field, "aria-labelledby");
     if (labelledby) return clean(textById(labelledby));
-    if (field.labels && field.labels.length) return clean(field.labels[0].textContent);
-    return clean(field.getAttribute("aria-label") || field.getAttribute("placeholder") ||
-      field.getAttribute("title"));
+    if (field.labels && field.labels.length) return clean(textOf(field.labels[0]));
+    return clean(attr(field, "aria-label") || attr(field, "placeholder") || attr(field, "title"));
   };
 
   // The nearest heading or legend before `el` within a few ancestors: tells a newsletter box
   // ("Join our newsletter") from a contact form without reading the whole page.
   const headingBefore = (el) => {
-    const inside = el.querySelector("legend, h1, h2, h3, h4, h5, h6");
-    if (inside) return clean(inside.textContent);
+    const inside = first(el, "legend, h1, h2, h3, h4, h5, h6");
+    if (inside) return clean(textOf(inside));
     let node = el;
     for (let level = 0; level < 3 && node; level++) {
-      for (let sib = node.previousElementSibling; sib; sib = sib.previousElementSibling) {
-        if (/^H[1-6]$/.test(sib.tagName)) return clean(sib.textContent);
-        const h = sib.querySelector && sib.querySelector("h1, h2, h3, h4, h5, h6");
-        if (h) return clean(h.textContent);
+      for (let sib = previousOf(node); sib; sib = previousOf(sib)) {
+        if (/^H[1-6]$/.test(tagOf(sib))) return clean(textOf(sib));
+        const h = first(sib, "h1, h2, h3, h4, h5, h6");
+        if (h) return clean(textOf(h));
       }
-      node = node.parentElement;
+      node = parentOf(node);
     }
     return "";
   };
 
+  const baseURI = getter(N, "baseURI")(document);
   const absolute = (url) => {
-    try { return new URL(url, document.baseURI).href; } catch (e) { return ""; }
+    try { return new URL(url, baseURI).href; } catch (e) { return ""; }
   };
 
   const listOf = (value) => clean(value, 500).split(/[\s,]+/).filter(Boolean);
 
   // --- expectations (fixtures only) ---
   const expectations = {
-    page: listOf(document.body && document.body.getAttribute("data-expect-page")),
-    page_not: listOf(document.body && document.body.getAttribute("data-expect-page-not")),
+    page: listOf(docBody && attr(docBody, "data-expect-page")),
+    page_not: listOf(docBody && attr(docBody, "data-expect-page-not")),
     business_type: clean(
-      (document.querySelector('meta[name="scanner-expect-type"]') || { content: "" }).content),
+      (first(document, 'meta[name="scanner-expect-type"]') || { content: "" }).content),
     elements: [],
   };
 
   // --- forms ---
-  const formEls = bounded("forms", Array.from(
-    document.querySelectorAll("form, [role=form], [role=search]"))
-    .filter((f) => f.tagName === "FORM" || !f.closest("form")));
+  const formEls = bounded("forms", Array.from(all(document, "form, [role=form], [role=search]"))
+    .filter((f) => tagOf(f) === "FORM" || !closestOf(f, "form")));
   // A <form>'s controls are the ones it owns, not only those inside it: a form the parser
   // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
   const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
-  // (read through the prototype of the form's own window: a field named "elements" would stand
-  // in for the list)
-  const ownedBy = (f) => {
-    if (f.tagName !== "FORM") return Array.from(f.querySelectorAll("input, select, textarea, button"));
-    const view = f.ownerDocument.defaultView || window;
-    const elements = Object.getOwnPropertyDescriptor(view.HTMLFormElement.prototype, "elements");
-    return Array.from(elements.get.call(f));
-  };
+  const formElements = getter(HTMLFormElement.prototype, "elements");
+  const ownedBy = (f) => Array.from(tagOf(f) === "FORM" ? formElements(f)
+    : all(f, "input, select, textarea, button"));
   const formRecord = (f) => {
     const owned = ownedBy(f);
     const controls = owned
-      .filter((c) => ["INPUT", "SELECT", "TEXTAREA"].includes(c.tagName))
+      .filter((c) => ["INPUT", "SELECT", "TEXTAREA"].includes(tagOf(c)))
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
       .slice(0, MAX.fields);
     // its own submit first (one inside may belong to another form by form="id")
-    const submit = owned.find((c) => c.matches(SUBMIT)) || f.querySelector(SUBMIT) || null;
+    const submit = owned.find((c) => matchesOf(c, SUBMIT)) || first(f, SUBMIT) || null;
     return {
       selector: selectorFor(f),
       id: idOf(f),
-      name: f.getAttribute("name") || "",
-      action: f.hasAttribute("action") ? absolute(f.getAttribute("action")) : "",
-      method: (f.getAttribute("method") || "get").toLowerCase(),
-      classes: clean(f.getAttribute("class")),
-      role: f.getAttribute("role") || "",
+      name: attr(f, "name") || "",
+      action: hasAttr(f, "action") ? absolute(attr(f, "action")) : "",
+      method: (attr(f, "method") || "get").toLowerCase(),
+      classes: clean(attr(f, "class")),
+      role: attr(f, "role") || "",
       fields: controls.map((c) => ({
-        tag: c.tagName.toLowerCase(),
-        type: c.tagName === "INPUT" ? (c.getAttribute("type") || "text").toLowerCase()
-          : c.tagName.toLowerCase(),
-        name: c.getAttribute("name") || "",
+        tag: tagOf(c).toLowerCase(),
+        type: tagOf(c) === "INPUT" ? (attr(c, "type") || "text").toLowerCase()
+          : tagOf(c).toLowerCase(),
+        name: attr(c, "name") || "",
         id: idOf(c),
         label: labelOf(c),
-        autocomplete: c.getAttribute("autocomplete") || "",
-        required: c.required || c.getAttribute("aria-required") === "true",
+        autocomplete: attr(c, "autocomplete") || "",
+        required: c.required || attr(c, "aria-required") === "true",
         visible: isVisible(c),
       })),
       submit_text: submit ? accessibleName(submit) : "",
@@ -271,21 +304,23 @@
   // else the role=form or role=search element around it.
   const formOf = (el) => {
     const owner = el.form;
-    if (owner && owner.tagName === "FORM") return owner;
-    if (owner === null && el.hasAttribute("form")) return null;
-    return el.closest("form, [role=form], [role=search]");
+    if (owner && tagOf(owner) === "FORM") return owner;
+    if (owner === null && hasAttr(el, "form")) return null;
+    return closestOf(el, "form, [role=form], [role=search]");
   };
 
   // --- clickable candidates, in the document and in open shadow roots ---
   // A control inside a shadow root gets its host's selector: that is the element a click
   // reaches at document level, where GTM listens.
   const inShadow = [];
+  const shadowOf = getter(E, "shadowRoot");
   const walkShadows = (root, host) => {
-    for (const node of root.querySelectorAll("*")) {
-      if (node.shadowRoot) {
+    for (const node of all(root, "*")) {
+      const shadow = shadowOf(node);
+      if (shadow) {
         const outer = host || node;
-        for (const el of node.shadowRoot.querySelectorAll(CANDIDATES)) inShadow.push([el, outer]);
-        walkShadows(node.shadowRoot, outer);
+        for (const el of all(shadow, CANDIDATES)) inShadow.push([el, outer]);
+        walkShadows(shadow, outer);
       }
     }
   };
@@ -293,15 +328,15 @@
   const elements = [];
   const seen = new Set();
   const candidates = bounded("elements", [
-    ...Array.from(document.querySelectorAll(CANDIDATES), (el) => [el, null]), ...inShadow]);
+    ...Array.from(all(document, CANDIDATES), (el) => [el, null]), ...inShadow]);
   const elementRecord = (el, host, form) => {
-    const tag = el.tagName.toLowerCase();
+    const tag = tagOf(el).toLowerCase();
     return {
       tag,
       text: accessibleName(el),
-      role: el.getAttribute("role") || "",
+      role: attr(el, "role") || "",
       attrs: attrsOf(el),
-      href: tag === "a" ? absolute(el.getAttribute("href")) : "",
+      href: tag === "a" ? absolute(attr(el, "href")) : "",
       visible: isVisible(el),
       landmark: landmarkOf(host || el),
       form,
@@ -310,7 +345,7 @@
     };
   };
   for (const [el, host] of candidates) {
-    if (seen.has(el) || el.closest("template")) continue;
+    if (seen.has(el) || closestOf(el, "template")) continue;
     seen.add(el);
     const formEl = host ? null : formOf(el);
     elements.push(elementRecord(el, host, formEl ? formEls.indexOf(formEl) : -1));
@@ -320,17 +355,18 @@
   // iframe's selector (clicks inside a frame never reach the page's GTM) ---
   // a frame showing this very page (a lazy embed's src="#" placeholder) adds nothing of its own
   const unhashed = (url) => url.split("#")[0];
-  const thisPage = unhashed(document.URL);
-  for (const iframe of document.querySelectorAll("iframe")) {
+  const thisPage = unhashed(getter(D, "URL")(document));
+  for (const iframe of all(document, "iframe")) {
     let doc = null;
     try { doc = iframe.contentDocument; } catch (e) { doc = null; }
-    if (!doc || !doc.body || !doc.body.children.length) continue;
+    const frameBody = doc && getter(D, "body")(doc);
+    if (!frameBody || !childrenOf(frameBody).length) continue;
     if (unhashed(doc.URL) === thisPage) continue;
     const framed = (record) => ({...record, selector: selectorFor(iframe), landmark: "iframe"});
-    const frameForms = Array.from(doc.querySelectorAll("form"));
+    const frameForms = Array.from(all(doc, "form"));
     const offset = forms.length;
     forms.push(...frameForms.map((f) => framed(formRecord(f))));
-    for (const el of doc.querySelectorAll(CANDIDATES)) {
+    for (const el of all(doc, CANDIDATES)) {
       if (elements.length >= MAX.elements) break;
       const formEl = formOf(el);
       elements.push(framed(elementRecord(el, null,
@@ -340,14 +376,14 @@
 
   // --- frames, media and external scripts (vendors: chat, scheduling, form builders) ---
   const seenScripts = new Set();
-  const externalScripts = Array.from(document.querySelectorAll("script[src]")).filter((s) => {
-    const src = absolute(s.getAttribute("src"));
+  const externalScripts = Array.from(all(document, "script[src]")).filter((s) => {
+    const src = absolute(attr(s, "src"));
     if (!src || seenScripts.has(src)) return false;
     seenScripts.add(src);
     return true;
   });
   const embeds = bounded("frames",
-    [...document.querySelectorAll("iframe, video, audio"), ...externalScripts]);
+    [...all(document, "iframe, video, audio"), ...externalScripts]);
   // A lazy embed holds a placeholder ("#", about:blank) until its script swaps data-src in.
   const placeholder = (src) => !src || src === "#" || /^(about:blank|javascript:|data:)/i.test(src);
   const embedSource = (el) => {
@@ -366,12 +402,12 @@
 
   // --- annotations: element expectations, then strip them from the DOM ---
   const annotated = "[data-expect], [data-expect-not], [data-expect-todo]";
-  for (const el of document.querySelectorAll(annotated)) {
+  for (const el of all(document, annotated)) {
     expectations.elements.push({
       selector: selectorFor(el),
-      expect: listOf(el.getAttribute("data-expect")),
-      expect_not: listOf(el.getAttribute("data-expect-not")),
-      expect_todo: listOf(el.getAttribute("data-expect-todo")),
+      expect: listOf(attr(el, "data-expect")),
+      expect_not: listOf(attr(el, "data-expect-not")),
+      expect_todo: listOf(attr(el, "data-expect-todo")),
     });
   }
 
@@ -406,15 +442,15 @@
     (Array.isArray(t) ? t : [t]).forEach((x) => { if (typeof x === "string") jsonldTypes.add(x); });
     Object.values(node).forEach(collectTypes);
   };
-  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
-    try { collectTypes(JSON.parse(s.textContent)); } catch (e) { /* invalid JSON-LD */ }
+  for (const s of all(document, 'script[type="application/ld+json"]')) {
+    try { collectTypes(JSON.parse(textOf(s))); } catch (e) { /* invalid JSON-LD */ }
   }
   const prop = (scope, name) => {
-    const el = scope.querySelector(`[itemprop="${name}"]`);
-    return el ? clean(el.getAttribute("content") || el.textContent, 120) : "";
+    const el = first(scope, `[itemprop="${name}"]`);
+    return el ? clean(attr(el, "content") || textOf(el), 120) : "";
   };
-  for (const el of document.querySelectorAll("[itemtype]")) {
-    const m = /schema\.org\/([A-Za-z]+)/.exec(el.getAttribute("itemtype"));
+  for (const el of all(document, "[itemtype]")) {
+    const m = /schema\.org\/([A-Za-z]+)/.exec(attr(el, "itemtype"));
     if (m) jsonldTypes.add(m[1]);
     if (m && m[1] === "Product" && !products.length) {
       addProduct({
@@ -425,19 +461,19 @@
   }
 
   const meta = {};
-  for (const m of document.querySelectorAll("meta[property], meta[name]")) {
+  for (const m of all(document, "meta[property], meta[name]")) {
     const key = (m.getAttribute("property") || m.getAttribute("name")).toLowerCase();
     if (["og:type", "generator", "description", "og:site_name", "og:url"].includes(key)) {
       meta[key] = clean(m.getAttribute("content"), 200);
     }
   }
   // the address the site gives its page: a saved or mirrored copy still knows its own site
-  const canonical = document.querySelector('link[rel~="canonical" i][href]');
+  const canonical = first(document, 'link[rel~="canonical" i][href]');
   if (canonical) meta.canonical = clean(absolute(canonical.getAttribute("href")), 200);
-  if (document.querySelector("base[href]")) meta.base = clean(document.baseURI, 200);
+  if (first(document, "base[href]")) meta.base = clean(baseURI, 200);
 
   // --- existing tracking: ids in script addresses and inline code ---
-  const scriptText = Array.from(document.scripts)
+  const scriptText = Array.from(all(document, "script"))
     .map((s) => s.src || (s.textContent || "").slice(0, 50000)).join("\n");
   const ids = (pattern, group = 0) => Array.from(new Set(
     Array.from(scriptText.matchAll(pattern), (m) => m[group]))).sort();
@@ -450,13 +486,13 @@
   };
 
   const links = bounded("links", Array.from(new Set(
-    Array.from(document.querySelectorAll("a[href], area[href]"))
-      .map((a) => absolute(a.getAttribute("href"))).filter(Boolean))).sort());
+    Array.from(all(document, "a[href], area[href]"))
+      .map((a) => absolute(attr(a, "href"))).filter(Boolean))).sort());
 
   return {
-    title: clean(document.title),
-    text_length: (document.body && document.body.innerText || "").length,
-    lang: clean(document.documentElement.getAttribute("lang"), 20),
+    title: clean(getter(D, "title")(document)),
+    text_length: (docBody && innerTextOf(docBody) || "").length,
+    lang: clean(docRoot && attr(docRoot, "lang"), 20),
     meta,
     jsonld_types: Array.from(jsonldTypes).sort(),
     products,
