@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -161,3 +162,69 @@ def test_a_cart_page_seen_without_a_link_to_it_is_planned_as_view_cart(rules: Ru
     assert {f.kind for f in findings} == {"cart_page"}
     (cart,) = [e for e in plan.events if e.event == "view_cart"]
     assert (cart.kind, cart.title, cart.trigger.type) == ("view_cart", "Cart opened", "page_view")
+
+
+def newsletter_box(page_url: str) -> Page:
+    """A sign-up box no form holds: its fields and button, sent by a script."""
+    button = Element(
+        tag="button",
+        text="Subscribe",
+        attrs={"class": "js-subscribe", "type": "button"},
+        visible=True,
+        selector="button.js-subscribe",
+        snippet="<button>",
+        form=0,
+    )
+    box = Form(
+        selector="button.js-subscribe",
+        heading="Join our newsletter",
+        submit_text="Subscribe",
+        fields=[FormField(tag="input", type="email", name="email")],
+        snippet='<div class="signup">',
+        formless=True,
+    )
+    return page(page_url, elements=[button], forms=[box])
+
+
+def newsletter_form() -> Form:
+    return Form(
+        selector="#newsletter",
+        id="newsletter",
+        heading="Join our newsletter",
+        submit_text="Subscribe",
+        fields=[FormField(tag="input", type="email", name="email")],
+        snippet="<form>",
+    )
+
+
+def test_a_box_no_form_holds_is_caught_by_the_click_on_its_button(rules: RuleSet) -> None:
+    """It never submits: a form trigger would never fire."""
+    site = Site(start_urls=[f"{BASE}/"], pages=[newsletter_box(f"{BASE}/")])
+    plan, _ = plan_for(site, rules)
+    event = next(e for e in plan.events if e.kind == "newsletter_form")
+    assert event.trigger.type == "click"
+    assert event.trigger.selectors == ["button.js-subscribe"] and event.trigger.buttons == []
+
+
+def test_forms_and_boxes_of_one_kind_are_caught_by_submission_and_by_click(
+    rules: RuleSet,
+) -> None:
+    site = Site(
+        start_urls=[f"{BASE}/"],
+        pages=[
+            newsletter_box(f"{BASE}/"),
+            page(f"{BASE}/blog", forms=[newsletter_form()]),
+        ],
+    )
+    plan, _ = plan_for(site, rules)
+    event = next(e for e in plan.events if e.kind == "newsletter_form")
+    assert event.trigger.type == "form_submit"
+    assert event.trigger.selectors == ["#newsletter"]
+    assert event.trigger.buttons == ["button.js-subscribe"]
+    assert (event.trigger_check.matched, event.trigger_check.unrelated) == (2, 0)
+    version = export(build_container(plan))["containerVersion"]
+    tag = next(t for t in version["tag"] if t["name"] == "GA4 - newsletter_signup")
+    fired_by = [t for t in version["trigger"] if t["triggerId"] in tag["firingTriggerId"]]
+    assert sorted(t["type"] for t in fired_by) == ["CLICK", "FORM_SUBMISSION"]
+    (click,) = [t for t in fired_by if t["type"] == "CLICK"]
+    assert "button.js-subscribe, button.js-subscribe *" in json.dumps(click["filter"])

@@ -118,3 +118,22 @@ def test_pages_robots_txt_disallows_are_not_loaded(scanned: Path) -> None:
         result = invoke("verify", str(scanned), "--site", url)
     assert result.returncode == 7 and "disallowed by robots.txt" in result.stderr
     assert site.hits["/"] == 0
+
+
+BOX_SHOP = """<!doctype html><html lang="en"><title>Shop</title>
+<main><h1>Linen apron</h1>
+<aside class="signup"><h2>Join our newsletter</h2><input type="email" placeholder="Your e-mail">
+<button type="button" class="js-subscribe">Subscribe</button></aside></main>"""
+
+
+@pytest.mark.browser
+def test_a_box_no_form_holds_is_checked_as_a_click_on_its_button(tmp_path: Path) -> None:
+    """It never submits: the container catches its button's click, and verify checks that."""
+    with serve({"/": Route(BOX_SHOP)}) as (url, _):
+        options = scanner.ScanOptions(crawl=scanner.CrawlOptions(depth=0))
+        result = scanner.scan([url + "/"], options)
+    scanner.write_outputs(result.analysis, scanner.SCAN_OUTPUTS, tmp_path)
+    code, tags, stderr = _verify(tmp_path, BOX_SHOP)
+    assert code == 0, stderr
+    newsletter = tags["GA4 - newsletter_signup"]
+    assert newsletter["status"] == "ok" and len(newsletter["fires"]) == 1, newsletter

@@ -65,7 +65,11 @@ def build_plan(
     by_kind: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_kind[finding.kind].append(finding)
-    crawl = CrawlIndex(controls=controls(site), pages=[page.url for page in site.pages])
+    crawl = CrawlIndex(
+        controls=controls(site),
+        pages=[page.url for page in site.pages],
+        formless={(p.url, form.selector) for p in site.pages for form in p.forms if form.formless},
+    )
     events = [
         _event(
             kind,
@@ -164,6 +168,7 @@ class CrawlIndex:
 
     controls: list[Control]
     pages: list[str]
+    formless: set[tuple[str, str]]  # (page, selector) of the forms no <form> holds
 
     def other_hrefs(self, findings: list[Finding]) -> list[str]:
         """The addresses of the crawl's visible links that are not these findings."""
@@ -195,14 +200,25 @@ def _event(
     When every rule says enhanced measurement collects the kind, no trigger is planned."""
     target = _main_target(findings)
     chosen = [f for f in findings if _target(f) == target]
+    # Boxes of fields no <form> holds never submit: the click on their button is caught, by
+    # the event's trigger when there are only such boxes, else beside its forms' trigger.
+    boxed = [f for f in chosen if target == "form" and (f.page, f.selector) in crawl.formless]
+    boxes = None
+    if boxed and len(boxed) == len(chosen):
+        target = "element"
+    elif boxed:
+        boxes = trigger_selectors(crawl.controls, boxed)
+        chosen = [f for f in chosen if f not in boxed]
     if target in ("element", "form"):
         found = trigger_selectors(crawl.controls, chosen)
-        selectors = sorted({*found.site_wide, *(s for p in found.scoped for s in p.selectors)})
+        selectors = sorted({*_every_selector(found), *(_every_selector(boxes) if boxes else ())})
     else:
         found = None
         selectors = sorted({f.selector for f in chosen})
     trigger, parameters = _trigger(kind, settings.event, findings, found, target, crawl)
-    check = _check(trigger, findings, crawl, found)
+    if boxes is not None:
+        trigger = trigger.model_copy(update={"buttons": _every_selector(boxes)})
+    check = _check(trigger, findings, crawl, found, boxes)
     if notes and all(notes):
         trigger, parameters, note = TriggerSpec(type="enhanced_measurement"), {}, notes[0]
         check = TriggerCheck()
@@ -219,6 +235,11 @@ def _event(
         findings=len(findings),
         selectors=[] if target == "page" else selectors,
     )
+
+
+def _every_selector(found: TriggerSelectors) -> list[str]:
+    """The selectors for every page, then each page's own."""
+    return sorted({*found.site_wide, *(s for p in found.scoped for s in p.selectors)})
 
 
 def _trigger(
@@ -279,12 +300,15 @@ def _check(
     findings: list[Finding],
     crawl: CrawlIndex,
     found: TriggerSelectors | None,
+    boxes: TriggerSelectors | None = None,
 ) -> TriggerCheck:
-    """The trigger tried on the whole crawl: what it catches that is not of its kind."""
+    """The trigger tried on the whole crawl: what it catches that is not of its kind (with the
+    clicks on the buttons of `boxes`, its boxes no form holds)."""
     if found is not None and trigger.type in ("click", "form_submit"):
-        return TriggerCheck(
-            matched=found.matched, unrelated=len(found.unrelated), examples=found.unrelated[:5]
-        )
+        matched, unrelated = found.matched, found.unrelated
+        if boxes is not None:
+            matched, unrelated = matched + boxes.matched, sorted(unrelated + boxes.unrelated)
+        return TriggerCheck(matched=matched, unrelated=len(unrelated), examples=unrelated[:5])
     if trigger.type == "link_click":
         regex = re.compile(trigger.url_regex, re.IGNORECASE)
         targets = {(f.page, f.selector) for f in findings}

@@ -66,6 +66,7 @@ def controls(site: Site) -> list[Control]:
         )
         for page in site.pages
         for form in page.forms
+        if not form.formless  # its selector is its button's, a control already
     ]
     return out
 

@@ -162,12 +162,17 @@ def page_requests(analysis: Analysis, origin: str) -> list[PageRequest]:
         if page.obstacle:
             continue
         found = [f for f in analysis.findings if f.page == page.url]
+        # a box no <form> holds is planned as a click on its button (its selector)
+        boxes = {form.selector for form in page.forms if form.formless}
+        clicked = [f for f in found if f.target in ("element", "frame") or f.selector in boxes]
         requests.append(
             PageRequest(
                 url=on_origin(page.url, origin),
                 recorded=page.url,
-                controls=sorted({f.selector for f in found if f.target in ("element", "frame")}),
-                forms=sorted({f.selector for f in found if f.target == "form"}),
+                controls=sorted({f.selector for f in clicked if f.target != "page"}),
+                forms=sorted(
+                    {f.selector for f in found if f.target == "form" and f.selector not in boxes}
+                ),
             )
         )
     return requests

@@ -300,6 +300,40 @@
     };
   };
   const forms = formEls.map(formRecord);
+
+  // --- sign-up and search boxes no form holds (a script sends what they ask): an e-mail or
+  // search field and the button after it, recorded as a form that is `formless`, under the
+  // button's selector (what a click trigger catches; no form submission ever fires) ---
+  const LONE_FIELDS = "input[type=email], input[type=search], input[inputmode=email], " +
+    "input[inputmode=search], input[autocomplete~=email], input[role=searchbox], " +
+    "input:is(:not([type]), [type=text]):is([name*=mail i], [id*=mail i], " +
+    "[placeholder*=mail i], [placeholder*='@'], [name*=search i], [id*=search i], " +
+    "[placeholder*=search i], [name=q], [name=s], [name=query])";
+  const BUTTONS = "button, input[type=submit], input[type=button], input[type=image], [role=button]";
+  const FOLLOWS = Node.DOCUMENT_POSITION_FOLLOWING;
+  const buttonAfter = (field) => {
+    let node = parentOf(field);
+    for (let level = 0; level < 4 && node && node !== docBody; level++, node = parentOf(node)) {
+      const buttons = Array.from(all(node, BUTTONS));
+      const after = buttons.find((b) => N.compareDocumentPosition.call(field, b) & FOLLOWS);
+      if (after) return [after, node];
+    }
+    return [null, null];
+  };
+  const boxFields = (box) => Array.from(all(box, "input, select, textarea"))
+    .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type));
+  const boxOfButton = new Map();  // button -> index of its box in forms
+  for (const field of all(document, LONE_FIELDS)) {
+    if (field.form || closestOf(field, "form, [role=form], [role=search], template")) continue;
+    const [button, box] = buttonAfter(field);
+    if (!button || boxOfButton.has(button) || forms.length >= MAX.forms) continue;
+    if (boxFields(box).length > 6) continue;  // a screen of an app, not a box
+    boxOfButton.set(button, forms.length);
+    forms.push({
+      ...formRecord(box), selector: selectorFor(button), submit_text: accessibleName(button),
+      formless: true,
+    });
+  }
   // The form a control belongs to: its form owner, none when its form="id" names no form, or
   // else the role=form or role=search element around it.
   const formOf = (el) => {
@@ -348,7 +382,8 @@
     if (seen.has(el) || closestOf(el, "template")) continue;
     seen.add(el);
     const formEl = host ? null : formOf(el);
-    elements.push(elementRecord(el, host, formEl ? formEls.indexOf(formEl) : -1));
+    const form = formEl ? formEls.indexOf(formEl) : boxOfButton.get(el);
+    elements.push(elementRecord(el, host, form === undefined ? -1 : form));
   }
 
   // --- same-origin iframes: their forms and controls, marked with landmark "iframe" and the

@@ -52,6 +52,11 @@ class TriggerSpec(Model):
         description="click and form_submit: the page's own selectors of controls no stable "
         "selector fits, each trigger limited to its page.",
     )
+    buttons: list[str] = Field(
+        default_factory=list,
+        description="form_submit: the buttons of the kind's boxes no <form> holds (a script "
+        "sends them), caught by a click on them.",
+    )
     pushed_by: Literal["", "frame", "site", "listener"] = Field(
         "",
         description="custom_event: who pushes the dataLayer event: the embedded frame's API or "
@@ -63,6 +68,7 @@ class TriggerSpec(Model):
 
     def positional_selectors(self) -> list[str]:
         every = self.selectors + [s for scope in self.scoped for s in scope.selectors]
+        every += self.buttons
         return [selector for selector in every if POSITIONAL_SELECTOR.search(selector)]
 
 

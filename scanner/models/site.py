@@ -46,7 +46,8 @@ class FormField(Model):
 
 
 class Form(Model):
-    """A form (or an element with role=form / role=search)."""
+    """A form (or an element with role=form / role=search, or a box of fields and their button
+    that no form holds)."""
 
     selector: str
     id: str = ""
@@ -61,6 +62,11 @@ class Form(Model):
     visible: bool = True
     landmark: str = ""
     snippet: str = ""
+    formless: bool = Field(
+        False,
+        description="No <form> holds it (a script sends what it asks); `selector` is then its "
+        "button's, which a click trigger catches: no form submission ever fires.",
+    )
 
 
 class Frame(Model):

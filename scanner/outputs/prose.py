@@ -40,6 +40,11 @@ def trigger_description(event: PlannedEvent) -> str:
             "GTM container in the framed page; what happens inside a frame is invisible to the "
             "page's click and form triggers"
         )
+    if trigger.type == "form_submit" and trigger.buttons:
+        return (
+            f"Submission of the form matching {selectors}, or a click on "
+            f"{_codes(trigger.buttons)}, the button of a box no form holds"
+        )
     if trigger.type == "form_submit":
         return f"Submission of the form matching {selectors}"
     return f"Click on (or inside) {selectors}"

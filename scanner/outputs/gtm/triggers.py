@@ -44,7 +44,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             for path, selectors in _selector_groups(event)
         )
     if spec.type == "form_submit":
-        return tuple(
+        forms = tuple(
             Trigger(
                 f"{name}{' on ' + path if path else ''}",
                 "FORM_SUBMISSION",
@@ -58,6 +58,10 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             )
             for path, selectors in _selector_groups(event)
         )
+        # the boxes no <form> holds never submit: a click on their button is caught instead
+        clicked = Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(spec.buttons))
+        buttons = (Trigger(f"{name} - button click", "CLICK", folder, filters=(clicked,)),)
+        return forms + (buttons if spec.buttons else ())
     if spec.type == "link_click":
         return (
             Trigger(
