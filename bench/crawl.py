@@ -158,9 +158,11 @@ def naive_args(start: str, block_third_party: bool) -> list[str]:
 
 async def naive_crawl(
     start: str, max_pages: int, only: list[str] | None = None, block_third_party: bool = False
-) -> int:
+) -> tuple[int, int]:
     """The loop everyone writes first: one tab, one page at a time, wait for `load`, read the
-    links. With `only`, exactly those pages (the ones another crawl recorded), in that order."""
+    links. With `only`, exactly those pages (the ones another crawl recorded), in that order.
+    The pages it went through, and of those the ones that failed (a page that navigates itself
+    away breaks the next `goto` too, which then costs next to nothing)."""
     async with async_playwright() as playwright:
         path = find_browser(None, dict(os.environ), playwright.chromium.executable_path)
         browser = await playwright.chromium.launch(
@@ -168,13 +170,15 @@ async def naive_crawl(
         )
         page = await browser.new_page()
         queue = list(only) if only is not None else [start]
-        seen, done = set(queue), 0
+        seen, done, failed = set(queue), 0, 0
         while queue and done < max_pages:
             url = queue.pop(0)
             hrefs: list[str] = []
-            with suppress(PlaywrightError):  # a page that breaks costs its time, like any other
+            try:  # a page that breaks costs its time, like any other
                 await page.goto(url, wait_until="load", timeout=30_000)
                 hrefs = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            except PlaywrightError:
+                failed += 1
             done += 1
             for href in hrefs if only is None else ():
                 target = urljoin(url, href).split("#")[0]
@@ -182,7 +186,7 @@ async def naive_crawl(
                     seen.add(target)
                     queue.append(target)
         await browser.close()
-        return done
+        return done, failed
 
 
 def measure(label: str, run: Any) -> None:
@@ -196,17 +200,18 @@ def measure(label: str, run: Any) -> None:
     )
 
 
-def mirror_times(folder: Path, start: str, options: CrawlOptions) -> tuple[int, float, float]:
-    """Pages, scanner seconds, naive seconds on one mirrored site: the scanner crawls it, then
-    the naive loop loads exactly the pages it recorded, with the same third-party blocking."""
+def mirror_times(folder: Path, start: str, options: CrawlOptions) -> tuple[int, float, float, int]:
+    """Pages, scanner seconds, naive seconds and the pages the naive loop failed on one
+    mirrored site: the scanner crawls it, then the naive loop loads exactly the pages it
+    recorded, with the same third-party blocking."""
     with serve_directory(folder) as base:
         started = time.perf_counter()
         site = crawl([base.rstrip("/") + start], options).site
         scanner_s = time.perf_counter() - started
         pages = [page.url for page in site.pages]
         started = time.perf_counter()
-        asyncio.run(naive_crawl(base, len(pages), pages, options.block_third_party))
-        return len(pages), scanner_s, time.perf_counter() - started
+        _, failed = asyncio.run(naive_crawl(base, len(pages), pages, options.block_third_party))
+        return len(pages), scanner_s, time.perf_counter() - started, failed
 
 
 def compare_on_mirrors(shared: Path, options: CrawlOptions) -> None:
@@ -216,19 +221,21 @@ def compare_on_mirrors(shared: Path, options: CrawlOptions) -> None:
         f"mirrors of {shared / 'sites'}: at most {options.max_pages} pages each, third parties "
         f"{blocking} on both sides"
     )
-    pages, scanner_s, naive_s = 0, 0.0, 0.0
+    pages, scanner_s, naive_s, failed = 0, 0.0, 0.0, 0
     for plan in sorted((shared / "sites").glob("*.json")):
         start = json.loads(plan.read_text())["start"]
         times = mirror_times(plan.with_suffix(""), start, options)
         pages, scanner_s, naive_s = pages + times[0], scanner_s + times[1], naive_s + times[2]
+        failed += times[3]
         print(
             f"  {plan.stem:<12} {times[0]:>3} pages  scanner {times[1]:5.1f} s  "
             f"naive {times[2]:5.1f} s  {times[2] / times[1]:4.1f}x"
+            + (f"  (naive failed {times[3]})" if times[3] else "")
         )
     print(
         f"  {'all':<12} {pages:>3} pages  scanner {scanner_s:5.1f} s ({pages / scanner_s:.1f} "
         f"pages/s)  naive {naive_s:5.1f} s ({pages / naive_s:.1f} pages/s)  "
-        f"{naive_s / scanner_s:4.1f}x"
+        f"{naive_s / scanner_s:4.1f}x  (naive failed {failed} pages)"
     )
 
 
@@ -240,7 +247,7 @@ def compare_on_shop(concurrency: int | None, product_count: int) -> None:
     with serve_shop(product_count) as url:
         measure(
             "naive loop (one page at a time, load)",
-            lambda: asyncio.run(naive_crawl(url, total)),
+            lambda: asyncio.run(naive_crawl(url, total))[0],
         )
         options = CrawlOptions(
             max_pages=total, depth=50, concurrency=concurrency, sample_per_template=0

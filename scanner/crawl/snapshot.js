@@ -309,14 +309,21 @@
     "input:is(:not([type]), [type=text]):is([name*=mail i], [id*=mail i], " +
     "[placeholder*=mail i], [placeholder*='@'], [name*=search i], [id*=search i], " +
     "[placeholder*=search i], [name=q], [name=s], [name=query])";
-  const BUTTONS = "button, input[type=submit], input[type=button], input[type=image], [role=button]";
+  // the nearest: a button, else what scripts make buttons of (a span with a click handler, a link
+  // to nowhere)
+  const BUTTONS = [
+    "button, input[type=submit], input[type=button], input[type=image], [role=button]",
+    "[onclick], a[href^='javascript:' i], a[href='#']",
+  ];
   const FOLLOWS = Node.DOCUMENT_POSITION_FOLLOWING;
   const buttonAfter = (field) => {
     let node = parentOf(field);
     for (let level = 0; level < 4 && node && node !== docBody; level++, node = parentOf(node)) {
-      const buttons = Array.from(all(node, BUTTONS));
-      const after = buttons.find((b) => N.compareDocumentPosition.call(field, b) & FOLLOWS);
-      if (after) return [after, node];
+      for (const buttons of BUTTONS) {
+        const after = Array.from(all(node, buttons))
+          .find((b) => N.compareDocumentPosition.call(field, b) & FOLLOWS);
+        if (after) return [after, node];
+      }
     }
     return [null, null];
   };

@@ -41,9 +41,10 @@ def trigger_description(event: PlannedEvent) -> str:
             "page's click and form triggers"
         )
     if trigger.type == "form_submit" and trigger.buttons:
+        whose = "the button of a box" if len(trigger.buttons) == 1 else "the buttons of boxes"
         return (
             f"Submission of the form matching {selectors}, or a click on "
-            f"{_codes(trigger.buttons)}, the button of a box no form holds"
+            f"{_codes(trigger.buttons)} ({whose} no form holds)"
         )
     if trigger.type == "form_submit":
         return f"Submission of the form matching {selectors}"
