@@ -349,6 +349,33 @@ def test_fields_named_like_dom_methods_do_not_cost_the_page() -> None:
     ]
 
 
+def test_a_box_no_form_holds_is_its_field_and_the_nearest_button_of_no_form() -> None:
+    """A box is recorded under its button; never a form's button, nor one in a busy header."""
+    rows = "".join(f'<tr><td><input type="email" name="e{n}"></td></tr>' for n in range(300))
+    body = (
+        '<aside><input type="email" placeholder="Your e-mail">'
+        '<button type="button" class="js-subscribe">Subscribe</button></aside>'
+        '<div class="wrap"><div><input type="email" placeholder="E-mail for news"></div>'
+        '<form id="login" action="/login"><input name="user"><input type="password" name="pw">'
+        '<button type="submit" class="login-btn">Log in</button></form></div>'
+        '<header><div class="bar"><div><input type="search" name="q"></div>'
+        '<nav><a href="/a">A</a><a href="/b">B</a><a href="/c">C</a><a href="/d">D</a>'
+        '<a href="/e">E</a><a href="/f">F</a><button class="add-to-cart">Add to cart</button>'
+        f"</nav></div></header><table>{rows}</table><button>Save</button>"
+    )
+    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
+        site = run(base + "/", depth=0)
+    (page,) = site.pages
+    boxes = [
+        (f.selector, f.submit_text, [x.type for x in f.fields]) for f in page.forms if f.formless
+    ]
+    assert boxes == [("button.js-subscribe", "Subscribe", ["email"])]
+    form_of = {e.selector: e.form for e in page.elements}
+    assert form_of["button.js-subscribe"] == 1 and form_of["button.login-btn"] == 0
+    assert form_of["button.add-to-cart"] == -1
+    assert site.coverage.cuts == [f"{base}/: boxes: 303 found, the first 100 kept"]
+
+
 def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
     """Two scans of one site record the same dataLayer, whatever the time."""
     script = (

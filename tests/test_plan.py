@@ -17,6 +17,7 @@ from scanner.models import (
     FormField,
     Frame,
     Page,
+    PageSelectors,
     Plan,
     Site,
     Tracking,
@@ -228,3 +229,31 @@ def test_forms_and_boxes_of_one_kind_are_caught_by_submission_and_by_click(
     assert sorted(t["type"] for t in fired_by) == ["CLICK", "FORM_SUBMISSION"]
     (click,) = [t for t in fired_by if t["type"] == "CLICK"]
     assert "button.js-subscribe, button.js-subscribe *" in json.dumps(click["filter"])
+
+
+def test_a_box_button_no_stable_selector_fits_is_caught_on_its_own_page_only(
+    rules: RuleSet,
+) -> None:
+    """Its positional selector would catch other controls on other pages."""
+    box = newsletter_box(f"{BASE}/")
+    positional = "body > footer > div > button"
+    button = box.elements[0].model_copy(
+        update={"attrs": {"type": "button"}, "selector": positional}
+    )
+    form = box.forms[0].model_copy(update={"selector": positional})
+    site = Site(
+        start_urls=[f"{BASE}/"],
+        pages=[
+            box.model_copy(update={"elements": [button], "forms": [form]}),
+            page(f"{BASE}/blog", forms=[newsletter_form()]),
+        ],
+    )
+    plan, _ = plan_for(site, rules)
+    trigger = next(e for e in plan.events if e.kind == "newsletter_form").trigger
+    assert trigger.buttons == []
+    assert trigger.scoped_buttons == [PageSelectors(path="/", selectors=[positional])]
+    version = export(build_container(plan))["containerVersion"]
+    (click,) = [t for t in version["trigger"] if t["type"] == "CLICK"]
+    assert click["name"].endswith("button click on /")
+    conditions = [[p["value"] for p in c["parameter"]] for c in click["filter"]]
+    assert conditions[0] == ["{{Page Path}}", "/"]

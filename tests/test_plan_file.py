@@ -142,6 +142,20 @@ def test_a_scoped_selector_that_is_not_css() -> None:
     assert message.startswith(f"plan.yaml: line {line}, events[13].trigger.scoped[0].selectors[0]")
 
 
+def test_buttons_on_a_trigger_that_is_not_a_form_submit() -> None:
+    message = error_of(ADD_TO_CART, ADD_TO_CART + "    buttons:\n    - button.js-subscribe\n")
+    assert "events[3].trigger: buttons and scoped_buttons belong to form_submit triggers" in message
+
+
+def test_a_button_selector_that_is_not_css() -> None:
+    old = "    type: form_submit\n"
+    assert PLAN.count(old) >= 1
+    plan = PLAN.replace(old, old + "    buttons:\n    - button[js\n", 1)
+    with pytest.raises(BadInput) as caught:
+        parse_plan_file(plan, "plan.yaml")
+    assert ".trigger.buttons[0]: 'button[js' is not a CSS selector" in caught.value.message
+
+
 def test_a_regex_that_is_not_one() -> None:
     message = error_of("page_path_regex: ^(/checkout\\.html)$", "page_path_regex: ^(/checkout")
     line = line_of("page_path_regex: ^(/checkout")

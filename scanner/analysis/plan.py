@@ -217,7 +217,9 @@ def _event(
         selectors = sorted({f.selector for f in chosen})
     trigger, parameters = _trigger(kind, settings.event, findings, found, target, crawl)
     if boxes is not None:
-        trigger = trigger.model_copy(update={"buttons": _every_selector(boxes)})
+        trigger = trigger.model_copy(
+            update={"buttons": boxes.site_wide, "scoped_buttons": boxes.scoped}
+        )
     check = _check(trigger, findings, crawl, found, boxes)
     if notes and all(notes):
         trigger, parameters, note = TriggerSpec(type="enhanced_measurement"), {}, notes[0]

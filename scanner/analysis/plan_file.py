@@ -25,7 +25,7 @@ MAX_PARAMETERS = 25
 # What each trigger type cannot do without.
 NEEDS = {
     "click": ("selectors", "scoped"),
-    "form_submit": ("selectors", "scoped"),
+    "form_submit": ("selectors", "scoped", "buttons", "scoped_buttons"),
     "link_click": ("url_regex",),
     "page_view": ("page_path_regex",),
     "custom_event": ("pushed_by",),
@@ -123,11 +123,15 @@ def _check_trigger(trigger: TriggerSpec, here: Location) -> None:
     needs = NEEDS.get(trigger.type, ())
     if needs and not any(getattr(trigger, field) for field in needs):
         raise PlanProblem(here, f"a {trigger.type} trigger needs {' or '.join(needs)}")
-    for index, selector in enumerate(trigger.selectors):
-        _check_selector(selector, (*here, "selectors", index))
-    for scope_index, scope in enumerate(trigger.scoped):
-        for index, selector in enumerate(scope.selectors):
-            _check_selector(selector, (*here, "scoped", scope_index, "selectors", index))
+    if trigger.type != "form_submit" and (trigger.buttons or trigger.scoped_buttons):
+        raise PlanProblem(here, "buttons and scoped_buttons belong to form_submit triggers")
+    for field in ("selectors", "buttons"):
+        for index, selector in enumerate(getattr(trigger, field)):
+            _check_selector(selector, (*here, field, index))
+    for field in ("scoped", "scoped_buttons"):
+        for scope_index, scope in enumerate(getattr(trigger, field)):
+            for index, selector in enumerate(scope.selectors):
+                _check_selector(selector, (*here, field, scope_index, "selectors", index))
     for field in ("url_regex", "page_path_regex"):
         try:
             re.compile(getattr(trigger, field))

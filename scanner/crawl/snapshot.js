@@ -17,7 +17,7 @@
   ].join(",");
   // Bounds, so that a page of 200,000 buttons is read in seconds and a small record: the first
   // ones in document order are kept, and the record says what was cut.
-  const MAX = { elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000 };
+  const MAX = { elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000, boxes: 100 };
   const cuts = [];
   const bounded = (what, list) => {
     if (list.length > MAX[what]) cuts.push(`${what}: ${list.length} found, the first ${MAX[what]} kept`);
@@ -31,10 +31,10 @@
     complementary: "aside",
   };
 
-  // The DOM is read through its prototypes wherever a form or the document can be the
-  // receiver: a form's member of a name is its field of that name (<input name="getAttribute">),
-  // the document's its form or image of that name. (The prototypes of this world serve the
-  // elements of same-origin frames too.)
+  // The DOM is read through its prototypes wherever a form can be the receiver: a form's member
+  // of a name is its field of that name (<input name="getAttribute">), in this isolated world
+  // too (the document's named forms and images show only in the page's own world). The
+  // prototypes of this world serve the elements of same-origin frames too.
   const own = (proto, name) => Object.getOwnPropertyDescriptor(proto, name);
   const method = (proto, name) => {
     const call = own(proto, name).value;
@@ -181,7 +181,7 @@
     }
     return `<${parts.join(" ")}>`;
   };
-  const snippetOf = (el) => clean(openingTag(el) + clean(innerTextOf(el), 120), 300);
+  const snippetOf = (el) => clean(openingTag(el) + clean(innerTextOf(el) || textOf(el), 120), 300);
 
   const textById = (ids) => ids.split(/\s+/).map((id) => {
     const n = D.getElementById.call(document, id);
@@ -265,8 +265,7 @@
   const formElements = getter(HTMLFormElement.prototype, "elements");
   const ownedBy = (f) => Array.from(tagOf(f) === "FORM" ? formElements(f)
     : all(f, "input, select, textarea, button"));
-  const formRecord = (f) => {
-    const owned = ownedBy(f);
+  const formRecord = (f, owned = ownedBy(f)) => {
     const controls = owned
       .filter((c) => ["INPUT", "SELECT", "TEXTAREA"].includes(tagOf(c)))
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
@@ -299,46 +298,59 @@
       snippet: clean(openingTag(f), 300),
     };
   };
-  const forms = formEls.map(formRecord);
+  const forms = formEls.map((f) => formRecord(f));
 
   // --- sign-up and search boxes no form holds (a script sends what they ask): an e-mail or
-  // search field and the button after it, recorded as a form that is `formless`, under the
-  // button's selector (what a click trigger catches; no form submission ever fires) ---
+  // search field and the nearest button after it, in the nearest ancestor that has one and few
+  // controls, recorded as a form that is `formless` under the button's selector (what a click
+  // trigger catches; no form submission ever fires) ---
   const LONE_FIELDS = "input[type=email], input[type=search], input[inputmode=email], " +
     "input[inputmode=search], input[autocomplete~=email], input[role=searchbox], " +
     "input:is(:not([type]), [type=text]):is([name*=mail i], [id*=mail i], " +
     "[placeholder*=mail i], [placeholder*='@'], [name*=search i], [id*=search i], " +
     "[placeholder*=search i], [name=q], [name=s], [name=query])";
-  // the nearest: a button, else what scripts make buttons of (a span with a click handler, a link
-  // to nowhere)
+  // a button, else what scripts make buttons of (a span with a click handler, a link to nowhere)
   const BUTTONS = [
     "button, input[type=submit], input[type=button], input[type=image], [role=button]",
     "[onclick], a[href^='javascript:' i], a[href='#']",
   ];
+  const BOX_FIELDS = 6, BOX_CONTROLS = 6;  // more: a screen of an app, a header, not a box
+  const FORMED = "form, [role=form], [role=search], template";
+  const formless = (el) => !el.form && !closestOf(el, FORMED);
   const FOLLOWS = Node.DOCUMENT_POSITION_FOLLOWING;
-  const buttonAfter = (field) => {
+  const inside = new Map();  // node -> what boxes need of it, read once
+  const contents = (node) => {
+    if (!inside.has(node)) {
+      inside.set(node, {
+        buttons: BUTTONS.map((sel) => Array.from(all(node, sel)).filter(formless)),
+        fields: Array.from(all(node, "input, select, textarea")).filter(formless)
+          .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type)),
+        busy: all(node, CANDIDATES).length > BOX_CONTROLS,
+      });
+    }
+    return inside.get(node);
+  };
+  const boxAround = (field) => {
     let node = parentOf(field);
     for (let level = 0; level < 4 && node && node !== docBody; level++, node = parentOf(node)) {
-      for (const buttons of BUTTONS) {
-        const after = Array.from(all(node, buttons))
-          .find((b) => N.compareDocumentPosition.call(field, b) & FOLLOWS);
-        if (after) return [after, node];
+      const box = contents(node);
+      for (const buttons of box.buttons) {
+        const after = buttons.find((b) => N.compareDocumentPosition.call(field, b) & FOLLOWS);
+        if (after) return box.busy || box.fields.length > BOX_FIELDS ? null : [after, node, box];
       }
     }
-    return [null, null];
+    return null;
   };
-  const boxFields = (box) => Array.from(all(box, "input, select, textarea"))
-    .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type));
   const boxOfButton = new Map();  // button -> index of its box in forms
-  for (const field of all(document, LONE_FIELDS)) {
-    if (field.form || closestOf(field, "form, [role=form], [role=search], template")) continue;
-    const [button, box] = buttonAfter(field);
-    if (!button || boxOfButton.has(button) || forms.length >= MAX.forms) continue;
-    if (boxFields(box).length > 6) continue;  // a screen of an app, not a box
+  for (const field of bounded("boxes", Array.from(all(document, LONE_FIELDS)).filter(formless))) {
+    if (forms.length >= MAX.forms) break;
+    const found = boxAround(field);
+    if (!found || boxOfButton.has(found[0])) continue;
+    const [button, node, box] = found;
     boxOfButton.set(button, forms.length);
     forms.push({
-      ...formRecord(box), selector: selectorFor(button), submit_text: accessibleName(button),
-      formless: true,
+      ...formRecord(node, box.fields), selector: selectorFor(button),
+      submit_text: accessibleName(button), formless: true,
     });
   }
   // The form a control belongs to: its form owner, none when its form="id" names no form, or

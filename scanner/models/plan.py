@@ -54,8 +54,13 @@ class TriggerSpec(Model):
     )
     buttons: list[str] = Field(
         default_factory=list,
-        description="form_submit: the buttons of the kind's boxes no <form> holds (a script "
-        "sends them), caught by a click on them.",
+        description="form_submit: CSS selectors of the buttons of the kind's boxes no <form> "
+        "holds (a script sends them), caught by a click on them on every page.",
+    )
+    scoped_buttons: list[PageSelectors] = Field(
+        default_factory=list,
+        description="form_submit: the page's own selectors of such buttons no stable selector "
+        "fits, each click trigger limited to its page.",
     )
     pushed_by: Literal["", "frame", "site", "listener"] = Field(
         "",
@@ -68,7 +73,7 @@ class TriggerSpec(Model):
 
     def positional_selectors(self) -> list[str]:
         every = self.selectors + [s for scope in self.scoped for s in scope.selectors]
-        every += self.buttons
+        every += self.buttons + [s for scope in self.scoped_buttons for s in scope.selectors]
         return [selector for selector in every if POSITIONAL_SELECTOR.search(selector)]
 
 

@@ -3,7 +3,7 @@ and the dataLayer push to hand to the developers (pure)."""
 
 from __future__ import annotations
 
-from scanner.models import PlannedEvent, Product
+from scanner.models import PageSelectors, PlannedEvent, Product
 from scanner.outputs.handoff import ECOMMERCE_EVENTS, push_for
 from scanner.outputs.listeners import LISTENERS
 
@@ -13,12 +13,17 @@ def _codes(selectors: list[str]) -> str:
     return ", ".join(f"`{selector}`" for selector in selectors)
 
 
+def _listed(every_page: list[str], scoped: list[PageSelectors]) -> str:
+    """Selectors for every page, then each page's own."""
+    return "; ".join(
+        ([_codes(every_page)] if every_page else [])
+        + [f"on {scope.path} only: {_codes(scope.selectors)}" for scope in scoped]
+    )
+
+
 def trigger_description(event: PlannedEvent) -> str:
     trigger = event.trigger
-    selectors = "; ".join(
-        ([_codes(trigger.selectors)] if trigger.selectors else [])
-        + [f"on {scope.path} only: {_codes(scope.selectors)}" for scope in trigger.scoped]
-    )
+    selectors = _listed(trigger.selectors, trigger.scoped)
     if trigger.type == "enhanced_measurement":
         return event.enhanced_measurement
     if trigger.type == "page_view":
@@ -40,11 +45,12 @@ def trigger_description(event: PlannedEvent) -> str:
             "GTM container in the framed page; what happens inside a frame is invisible to the "
             "page's click and form triggers"
         )
-    if trigger.type == "form_submit" and trigger.buttons:
-        whose = "the button of a box" if len(trigger.buttons) == 1 else "the buttons of boxes"
+    buttons = [*trigger.buttons, *(s for scope in trigger.scoped_buttons for s in scope.selectors)]
+    if trigger.type == "form_submit" and buttons:
+        whose = "the button of a box" if len(buttons) == 1 else "the buttons of boxes"
         return (
             f"Submission of the form matching {selectors}, or a click on "
-            f"{_codes(trigger.buttons)} ({whose} no form holds)"
+            f"{_listed(trigger.buttons, trigger.scoped_buttons)} ({whose} no form holds)"
         )
     if trigger.type == "form_submit":
         return f"Submission of the form matching {selectors}"
@@ -56,7 +62,7 @@ def limitations(event: PlannedEvent) -> str:
     trigger = event.trigger
     notes = []
     positional = trigger.positional_selectors()
-    scoped = sum(len(scope.selectors) for scope in trigger.scoped)
+    scoped = sum(len(scope.selectors) for scope in [*trigger.scoped, *trigger.scoped_buttons])
     if scoped and trigger.type in ("click", "form_submit"):
         notes.append(
             f"{scoped} control(s) have no selector that means the same on every page, so each "

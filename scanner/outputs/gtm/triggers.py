@@ -59,9 +59,20 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             for path, selectors in _selector_groups(event)
         )
         # the boxes no <form> holds never submit: a click on their button is caught instead
-        clicked = Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(spec.buttons))
-        buttons = (Trigger(f"{name} - button click", "CLICK", folder, filters=(clicked,)),)
-        return forms + (buttons if spec.buttons else ())
+        buttons = [("", spec.buttons)] if spec.buttons else []
+        buttons += [(scope.path, scope.selectors) for scope in spec.scoped_buttons]
+        return forms + tuple(
+            Trigger(
+                f"{name} - button click{' on ' + path if path else ''}",
+                "CLICK",
+                folder,
+                filters=(
+                    *_on_page(path),
+                    Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
+                ),
+            )
+            for path, selectors in buttons
+        )
     if spec.type == "link_click":
         return (
             Trigger(
