@@ -46,9 +46,12 @@ class Tracked(Protocol):
 
 
 def anchors(trigger: TriggerSpec) -> set[str]:
-    """What a trigger holds on to: its selectors, link and page patterns, listener."""
-    scoped = {f"{scope.path} {s}" for scope in trigger.scoped for s in scope.selectors}
-    values = {*trigger.selectors, *scoped, trigger.url_regex, trigger.page_path_regex}
+    """What a trigger holds on to: its selectors (its boxes' buttons' too), link and page
+    patterns, listener."""
+    every = [*trigger.scoped, *trigger.scoped_buttons]
+    scoped = {f"{scope.path} {s}" for scope in every for s in scope.selectors}
+    values = {*trigger.selectors, *trigger.buttons, *scoped}
+    values |= {trigger.url_regex, trigger.page_path_regex}
     return {value for value in values | {trigger.listener} if value}
 
 
