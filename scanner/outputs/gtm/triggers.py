@@ -31,18 +31,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
     name = f"{event.kind} - {spec.type.replace('_', ' ')}"
     folder = stage_folder(event)
     if spec.type == "click":
-        return tuple(
-            Trigger(
-                f"{name}{' on ' + path if path else ''}",
-                "CLICK",
-                folder,
-                filters=(
-                    *_on_page(path),
-                    Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
-                ),
-            )
-            for path, selectors in _selector_groups(event)
-        )
+        return _clicks(name, folder, _selector_groups(event))
     if spec.type == "form_submit":
         forms = tuple(
             Trigger(
@@ -61,18 +50,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
         # the boxes no <form> holds never submit: a click on their button is caught instead
         buttons = [("", spec.buttons)] if spec.buttons else []
         buttons += [(scope.path, scope.selectors) for scope in spec.scoped_buttons]
-        return forms + tuple(
-            Trigger(
-                f"{name} - button click{' on ' + path if path else ''}",
-                "CLICK",
-                folder,
-                filters=(
-                    *_on_page(path),
-                    Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
-                ),
-            )
-            for path, selectors in buttons
-        )
+        return forms + _clicks(f"{name} - button click", folder, buttons)
     if spec.type == "link_click":
         return (
             Trigger(
@@ -106,6 +84,22 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
             ),
         )
     raise ValueError(f"{event.event}: enhanced measurement collects it; it has no trigger")
+
+
+def _clicks(name: str, folder: str, groups: list[tuple[str, list[str]]]) -> tuple[Trigger, ...]:
+    """A click trigger for each (page path, selectors) group: '' for every page."""
+    return tuple(
+        Trigger(
+            f"{name}{' on ' + path if path else ''}",
+            "CLICK",
+            folder,
+            filters=(
+                *_on_page(path),
+                Condition("CSS_SELECTOR", built_in("Click Element"), _with_children(selectors)),
+            ),
+        )
+        for path, selectors in groups
+    )
 
 
 def _selector_groups(event: PlannedEvent) -> list[tuple[str, list[str]]]:
