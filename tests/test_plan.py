@@ -23,6 +23,7 @@ from scanner.models import (
     Tracking,
 )
 from scanner.outputs.gtm import build_container, export
+from scanner.outputs.prose import limitations, trigger_description
 
 BASE = "http://shop.test"
 
@@ -257,3 +258,18 @@ def test_a_box_button_no_stable_selector_fits_is_caught_on_its_own_page_only(
     assert click["name"].endswith("button click on /")
     conditions = [[p["value"] for p in c["parameter"]] for c in click["filter"]]
     assert conditions[0] == ["{{Page Path}}", "/"]
+
+
+def test_a_form_trigger_of_box_buttons_only_says_so(rules: RuleSet) -> None:
+    """As plan.yaml may have it: no form, so no form words and no form-trigger limitation."""
+    site = Site(start_urls=[f"{BASE}/"], pages=[page(f"{BASE}/blog", forms=[newsletter_form()])])
+    plan, _ = plan_for(site, rules)
+    event = next(e for e in plan.events if e.kind == "newsletter_form")
+    only_buttons = event.trigger.model_copy(
+        update={"selectors": [], "scoped_buttons": [PageSelectors(path="/a", selectors=["#go"])]}
+    )
+    event = event.model_copy(update={"trigger": only_buttons})
+    assert trigger_description(event) == (
+        "A click on the button of a box no form holds: on /a only: `#go`"
+    )
+    assert "form trigger" not in limitations(event)

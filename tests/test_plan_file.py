@@ -191,3 +191,13 @@ def test_yaml_that_is_not_yaml() -> None:
 def test_a_file_that_is_not_a_plan() -> None:
     with pytest.raises(BadInput, match=r"line 1, \(top level\): not a plan"):
         parse_plan_file("- a\n- b\n", "plan.yaml")
+
+
+def test_two_entries_for_one_page_in_scoped_buttons() -> None:
+    """Each becomes a trigger named for its page: GTM refuses two of one name."""
+    old = "    type: form_submit\n"
+    twice = "    scoped_buttons:\n" + "    - path: /\n      selectors:\n      - '#b'\n" * 2
+    plan = PLAN.replace(old, old + twice, 1)
+    with pytest.raises(BadInput) as caught:
+        parse_plan_file(plan, "plan.yaml")
+    assert ".trigger.scoped_buttons[1].path: a second entry for /" in caught.value.message

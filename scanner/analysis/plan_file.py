@@ -129,7 +129,14 @@ def _check_trigger(trigger: TriggerSpec, here: Location) -> None:
         for index, selector in enumerate(getattr(trigger, field)):
             _check_selector(selector, (*here, field, index))
     for field in ("scoped", "scoped_buttons"):
+        paths: list[str] = []
         for scope_index, scope in enumerate(getattr(trigger, field)):
+            if scope.path in paths:  # one trigger a page: GTM wants their names unique
+                raise PlanProblem(
+                    (*here, field, scope_index, "path"),
+                    f"a second entry for {scope.path}; put its selectors in the first",
+                )
+            paths.append(scope.path)
             for index, selector in enumerate(scope.selectors):
                 _check_selector(selector, (*here, field, scope_index, "selectors", index))
     for field in ("url_regex", "page_path_regex"):

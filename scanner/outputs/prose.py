@@ -48,10 +48,12 @@ def trigger_description(event: PlannedEvent) -> str:
     buttons = [*trigger.buttons, *(s for scope in trigger.scoped_buttons for s in scope.selectors)]
     if trigger.type == "form_submit" and buttons:
         whose = "the button of a box" if len(buttons) == 1 else "the buttons of boxes"
-        return (
-            f"Submission of the form matching {selectors}, or a click on "
-            f"{_listed(trigger.buttons, trigger.scoped_buttons)} ({whose} no form holds)"
+        clicks = (
+            f"a click on {whose} no form holds: {_listed(trigger.buttons, trigger.scoped_buttons)}"
         )
+        if not selectors:
+            return clicks[0].upper() + clicks[1:]
+        return f"Submission of the form matching {selectors}, or {clicks}"
     if trigger.type == "form_submit":
         return f"Submission of the form matching {selectors}"
     return f"Click on (or inside) {selectors}"
@@ -91,7 +93,7 @@ def limitations(event: PlannedEvent) -> str:
             "stay empty: push the dataLayer event below from the shop's code and switch the tag "
             "to it (Send Ecommerce data, source: Data Layer)."
         )
-    if trigger.type == "form_submit":
+    if trigger.type == "form_submit" and (trigger.selectors or trigger.scoped):
         notes.append(
             "GTM's form trigger needs a real submit event and fires before the server answers; "
             "forms sent with JavaScript, or that fail validation on the server, need the "
