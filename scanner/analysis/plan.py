@@ -202,13 +202,15 @@ def _event(
     chosen = [f for f in findings if _target(f) == target]
     # Boxes of fields no <form> holds never submit: the click on their button is caught, by
     # the event's trigger when there are only such boxes, else beside its forms' trigger.
-    boxed = [f for f in chosen if target == "form" and (f.page, f.selector) in crawl.formless]
+    boxed = (
+        [f for f in chosen if (f.page, f.selector) in crawl.formless] if target == "form" else []
+    )
     boxes = None
     if boxed and len(boxed) == len(chosen):
         target = "element"
     elif boxed:
         boxes = trigger_selectors(crawl.controls, boxed)
-        chosen = [f for f in chosen if f not in boxed]
+        chosen = [f for f in chosen if (f.page, f.selector) not in crawl.formless]
     if target in ("element", "form"):
         found = trigger_selectors(crawl.controls, chosen)
         selectors = sorted({*_every_selector(found), *(_every_selector(boxes) if boxes else ())})

@@ -169,7 +169,7 @@ def page_requests(analysis: Analysis, origin: str) -> list[PageRequest]:
             PageRequest(
                 url=on_origin(page.url, origin),
                 recorded=page.url,
-                controls=sorted({f.selector for f in clicked if f.target != "page"}),
+                controls=sorted({f.selector for f in clicked}),
                 forms=sorted(
                     {f.selector for f in found if f.target == "form" and f.selector not in boxes}
                 ),

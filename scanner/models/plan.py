@@ -71,9 +71,13 @@ class TriggerSpec(Model):
     url_regex: str = Field("", description="link_click: the link address regex (any case).")
     page_path_regex: str = Field("", description="page_view: the page path regex.")
 
+    def button_selectors(self) -> list[str]:
+        """The selectors of its boxes' buttons, for every page and each page's own."""
+        return self.buttons + [s for scope in self.scoped_buttons for s in scope.selectors]
+
     def positional_selectors(self) -> list[str]:
         every = self.selectors + [s for scope in self.scoped for s in scope.selectors]
-        every += self.buttons + [s for scope in self.scoped_buttons for s in scope.selectors]
+        every += self.button_selectors()
         return [selector for selector in every if POSITIONAL_SELECTOR.search(selector)]
 
 

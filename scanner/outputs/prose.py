@@ -45,7 +45,7 @@ def trigger_description(event: PlannedEvent) -> str:
             "GTM container in the framed page; what happens inside a frame is invisible to the "
             "page's click and form triggers"
         )
-    buttons = [*trigger.buttons, *(s for scope in trigger.scoped_buttons for s in scope.selectors)]
+    buttons = trigger.button_selectors()
     if trigger.type == "form_submit" and buttons:
         whose = "the button of a box" if len(buttons) == 1 else "the buttons of boxes"
         clicks = (

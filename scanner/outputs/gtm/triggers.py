@@ -4,7 +4,7 @@ catches."""
 
 from __future__ import annotations
 
-from scanner.models import PlannedEvent
+from scanner.models import PageSelectors, PlannedEvent
 from scanner.outputs.gtm.entities import EVENT_NAME, Condition, Listener, Trigger, built_in
 
 EVERY_PAGE = ".*"
@@ -31,7 +31,7 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
     name = f"{event.kind} - {spec.type.replace('_', ' ')}"
     folder = stage_folder(event)
     if spec.type == "click":
-        return _clicks(name, folder, _selector_groups(event))
+        return _clicks(name, folder, _groups(spec.selectors, spec.scoped))
     if spec.type == "form_submit":
         forms = tuple(
             Trigger(
@@ -45,11 +45,10 @@ def triggers_for(event: PlannedEvent) -> tuple[Trigger, ...]:
                 ),
                 listener=Listener(check_validation=True),
             )
-            for path, selectors in _selector_groups(event)
+            for path, selectors in _groups(spec.selectors, spec.scoped)
         )
         # the boxes no <form> holds never submit: a click on their button is caught instead
-        buttons = [("", spec.buttons)] if spec.buttons else []
-        buttons += [(scope.path, scope.selectors) for scope in spec.scoped_buttons]
+        buttons = _groups(spec.buttons, spec.scoped_buttons)
         return forms + _clicks(f"{name} - button click", folder, buttons)
     if spec.type == "link_click":
         return (
@@ -102,11 +101,10 @@ def _clicks(name: str, folder: str, groups: list[tuple[str, list[str]]]) -> tupl
     )
 
 
-def _selector_groups(event: PlannedEvent) -> list[tuple[str, list[str]]]:
+def _groups(every_page: list[str], scoped: list[PageSelectors]) -> list[tuple[str, list[str]]]:
     """('', the selectors for every page), then (page path, that page's own selectors)."""
-    spec = event.trigger
-    groups = [("", spec.selectors)] if spec.selectors else []
-    return groups + [(scope.path, scope.selectors) for scope in spec.scoped]
+    groups = [("", every_page)] if every_page else []
+    return groups + [(scope.path, scope.selectors) for scope in scoped]
 
 
 def _on_page(path: str) -> tuple[Condition, ...]:
