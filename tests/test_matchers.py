@@ -141,6 +141,22 @@ CASES = [
         Subject("page", page(), page_kinds={"add_to_cart": 2}),
         Subject("page", page(), page_kinds={"add_to_cart": 5}),
     ),
+    (
+        "page_has with at most two alike",
+        {"page_has": {"kinds": ["add_to_cart"], "max": 3, "max_alike": 2}},
+        Subject(
+            "page",
+            page(),
+            page_kinds={"add_to_cart": 3},
+            page_looks={("add_to_cart", "add to cart"): 2, ("add_to_cart", "buy now"): 1},
+        ),
+        Subject(
+            "page",
+            page(),
+            page_kinds={"add_to_cart": 3},
+            page_looks={("add_to_cart", "button add_to_cart_button"): 3},
+        ),
+    ),
     ("not", {"not": {"text": "remove"}}, element("Add to cart"), element("Remove from cart")),
     (
         "any",

@@ -70,6 +70,18 @@ def test_a_class_shared_by_every_add_to_cart_button_becomes_the_selector() -> No
     assert (chosen.matched, chosen.unrelated) == (2, [])
 
 
+def test_a_class_that_says_what_the_control_is_wins_over_a_framework_look() -> None:
+    site = site_of(
+        ("http://s/a", [button("main > button", "Add", "btn-primary add-to-cart")]),
+        ("http://s/b", [button("aside > button", "Add", "btn-primary add-to-cart")]),
+    )
+    chosen = trigger_selectors(
+        controls(site),
+        [finding("http://s/a", "main > button"), finding("http://s/b", "aside > button")],
+    )
+    assert chosen.site_wide == ["button.add-to-cart"]
+
+
 def test_a_stable_attribute_wins_over_a_class() -> None:
     site = site_of(
         ("http://s/a", [button("form > button", "Add", "add-to-cart", name="add")]),

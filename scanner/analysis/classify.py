@@ -43,11 +43,19 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
             _keep_best(best, _apply(rule, subject))
     best = _one_purpose_per_form(best)
     page_kinds = Counter(kind for _, kind in best)
-    page_subject = Subject("page", page, page_kinds=page_kinds)
+    classes = {element.selector: element.attrs.get("class", "") for element in page.elements}
+    looks = Counter((found.kind, _look(found, classes)) for found in best.values())
+    page_subject = Subject("page", page, page_kinds=page_kinds, page_looks=looks)
     for rule in rules.rules:
         if rule.target == "page":
             _keep_best(best, _apply(rule, page_subject))
     return list(best.values())
+
+
+def _look(finding: Finding, classes: dict[str, str]) -> str:
+    """What tells a finding's element from others of its kind: its classes (a listing gives each
+    product the same button, whose name may say the product), or without classes its text."""
+    return " ".join((classes.get(finding.selector) or finding.text).lower().split())
 
 
 def field_types(form: Form, rules: RuleSet) -> tuple[frozenset[str], int]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.models import KINDS, Element, Form, Frame, Page
+from scanner.models import KINDS, Element, Form, Frame, Kind, Page
 from scanner.patterns import WORD, Pattern, PatternError, compile_pattern
 from scanner.url_templates import split_url
 
@@ -35,6 +35,7 @@ class Subject:
     field_types: frozenset[str] = frozenset()
     field_count: int = 0
     page_kinds: Mapping[str, int] = field(default_factory=dict)
+    page_looks: Mapping[tuple[Kind, str], int] = field(default_factory=dict)  # classify._look
 
     def text(self) -> str:
         if self.element is not None:
@@ -322,23 +323,27 @@ class Compiler:
         return check
 
     def _page_has(self, value: Any, where: str) -> Check:
-        """Kinds found on the page: a list (any of them), or {kinds, min, max} to count them."""
+        """Kinds found on the page: a list (any of them), or {kinds, min, max} to count them,
+        and `max_alike`, the most of them that may look the same (a listing repeats one button
+        for each product; a product page has an add-to-cart and a buy-now)."""
         spec = value if isinstance(value, dict) else {"kinds": value}
-        unknown_keys = set(spec) - {"kinds", "min", "max"}
+        unknown_keys = set(spec) - {"kinds", "min", "max", "max_alike"}
         if unknown_keys:
             raise RuleSyntaxError(f"{where}: unknown key(s) {sorted(unknown_keys)}")
         kinds = set(_strings(spec.get("kinds"), f"{where}.kinds"))
         low, high = spec.get("min", 1), spec.get("max", 10_000)
+        most_alike = spec.get("max_alike", high)
         if kinds - set(KINDS):
             raise RuleSyntaxError(f"{where}: unknown kind(s) {sorted(kinds - set(KINDS))}")
-        if not isinstance(low, int) or not isinstance(high, int):
-            raise RuleSyntaxError(f"{where}: min and max must be whole numbers")
+        if not (isinstance(low, int) and isinstance(high, int) and isinstance(most_alike, int)):
+            raise RuleSyntaxError(f"{where}: min, max and max_alike must be whole numbers")
         if self.target != "page":
             raise RuleSyntaxError(f"{where}: page_has is only for rules whose target is page")
 
         def check(subject: Subject) -> list[str] | None:
             count = sum(subject.page_kinds.get(kind, 0) for kind in kinds)
-            if not low <= count <= high:
+            alike = [n for (kind, _), n in subject.page_looks.items() if kind in kinds]
+            if not low <= count <= high or max(alike, default=0) > most_alike:
                 return None
             return [f"page has {count} {'/'.join(sorted(kinds))}"]
 

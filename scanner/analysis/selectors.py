@@ -27,6 +27,12 @@ ATTRIBUTES = ("data-action", "data-testid", "data-test", "data-track", "name")
 # next deploy; the in-page collector skips the same ones (snapshot.js, stableToken).
 UNSTABLE = re.compile(r"\d{4,}|[a-f0-9]{8,}|^\d|[:\[\]]|^(css|sc|jsx|svelte|ng|v|ember)-")
 IDENTIFIER = re.compile(r"^[\w-]*\d[\w-]*$")  # an id, sku or count: differs per product
+# Classes of a CSS framework's look (Bootstrap's btn-primary, Tailwind's utilities): on pages the
+# crawl did not see they mark any control, so a class that says what the control is comes first.
+STYLING = re.compile(
+    r"^(btn|button|col|row|text|bg|font|border|rounded|shadow|flex|grid|d|w|h|m[trblxy]?|"
+    r"p[trblxy]?|gap|align|justify|float|is|has)(-|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,10 @@ def _present(tag: str, name: str) -> Candidate:
 
 
 def _with_class(tag: str, name: str) -> Candidate:
-    return Candidate(f"{tag}.{css_escape(name)}", 2, lambda c: c.tag == tag and name in c.classes())
+    rank = 3 if STYLING.match(name) else 2
+    return Candidate(
+        f"{tag}.{css_escape(name)}", rank, lambda c: c.tag == tag and name in c.classes()
+    )
 
 
 def _equals(tag: str, name: str, value: str, rank: int) -> Candidate:
