@@ -218,6 +218,11 @@ def test_evidence_says_what_matched() -> None:
         ({"visible": "yes"}, "element", "match.visible: expects true, false, any or menu"),
         ({"page_has": ["add_to_basket"]}, "page", "unknown kind(s) ['add_to_basket']"),
         (
+            {"page_has": {"kinds": ["add_to_cart"], "max_alike": -1}},
+            "page",
+            "min, max and max_alike must be whole numbers",
+        ),
+        (
             {"page_has": ["add_to_cart"]},
             "element",
             "page_has is only for rules whose target is page",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analysis.selectors import controls, trigger_selectors
+from scanner.analysis.selectors import STYLING, controls, trigger_selectors
 from scanner.models import Element, Finding, Page, PageSelectors, Site
 from tests.golden import SITES, analysis_of
 
@@ -80,6 +80,20 @@ def test_a_class_that_says_what_the_control_is_wins_over_a_framework_look() -> N
         [finding("http://s/a", "main > button"), finding("http://s/b", "aside > button")],
     )
     assert chosen.site_wide == ["button.add-to-cart"]
+
+
+@pytest.mark.parametrize(
+    "name", ["btn", "btn-primary", "button--full-width", "col-md-4", "mt-4", "w-full", "uppercase"]
+)
+def test_a_framework_class_is_only_a_look(name: str) -> None:
+    assert STYLING.match(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["btn-add-to-cart", "button--add-to-cart", "btn-buy-now", "p-name", "add-to-cart"]
+)
+def test_a_class_that_names_the_control_is_not_a_look(name: str) -> None:
+    assert not STYLING.match(name)
 
 
 def test_a_stable_attribute_wins_over_a_class() -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 
 from scanner.analysis.matchers import Subject
 from scanner.analysis.rules import Rule, RuleSet
+from scanner.analysis.selectors import IDENTIFIER, stable
 from scanner.models import Finding, Form, Page, Site
 
 
@@ -53,9 +54,17 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
 
 
 def _look(finding: Finding, classes: dict[str, str]) -> str:
-    """What tells a finding's element from others of its kind: its classes (a listing gives each
-    product the same button, whose name may say the product), or without classes its text."""
-    return " ".join((classes.get(finding.selector) or finding.text).lower().split())
+    """What tells a finding's element from others of its kind: its classes in any order, without
+    the generated ones or those that number a product (a listing gives each product the same
+    button, whose name may say the product), or without classes its text."""
+    names = sorted(
+        {
+            name
+            for name in classes.get(finding.selector, "").split()
+            if stable(name) and not IDENTIFIER.match(name)
+        }
+    )
+    return " ".join(names) if names else " ".join(finding.text.lower().split())
 
 
 def field_types(form: Form, rules: RuleSet) -> tuple[frozenset[str], int]:

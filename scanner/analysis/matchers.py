@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from scanner.models import KINDS, Element, Form, Frame, Kind, Page
 from scanner.patterns import WORD, Pattern, PatternError, compile_pattern
@@ -335,7 +335,7 @@ class Compiler:
         most_alike = spec.get("max_alike", high)
         if kinds - set(KINDS):
             raise RuleSyntaxError(f"{where}: unknown kind(s) {sorted(kinds - set(KINDS))}")
-        if not (isinstance(low, int) and isinstance(high, int) and isinstance(most_alike, int)):
+        if not (_whole(low) and _whole(high) and _whole(most_alike)):
             raise RuleSyntaxError(f"{where}: min, max and max_alike must be whole numbers")
         if self.target != "page":
             raise RuleSyntaxError(f"{where}: page_has is only for rules whose target is page")
@@ -499,3 +499,8 @@ def _host(url: str) -> str:
 def _path_and_query(url: str) -> str:
     without_scheme = url.split("://", 1)[-1]
     return "/" + without_scheme.split("/", 1)[1] if "/" in without_scheme else "/"
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """A count a rule may give: a whole number, not negative (and not a YAML true)."""
+    return type(value) is int and value >= 0

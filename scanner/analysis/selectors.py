@@ -29,9 +29,16 @@ UNSTABLE = re.compile(r"\d{4,}|[a-f0-9]{8,}|^\d|[:\[\]]|^(css|sc|jsx|svelte|ng|v
 IDENTIFIER = re.compile(r"^[\w-]*\d[\w-]*$")  # an id, sku or count: differs per product
 # Classes of a CSS framework's look (Bootstrap's btn-primary, Tailwind's utilities): on pages the
 # crawl did not see they mark any control, so a class that says what the control is comes first.
+# Only the framework's own names: btn-add-to-cart says what it is.
 STYLING = re.compile(
-    r"^(btn|button|col|row|text|bg|font|border|rounded|shadow|flex|grid|d|w|h|m[trblxy]?|"
-    r"p[trblxy]?|gap|align|justify|float|is|has)(-|$)"
+    r"^((btn|button)(-{1,2}(primary|secondary|success|danger|warning|info|light|dark|link|"
+    r"default|lg|sm|xs|small|medium|large|block|full-width|outline(-[a-z]+)?))?"
+    r"|col(-(xs|sm|md|lg|xl|xxl))?(-\d+|-auto)?|row|primary|secondary"
+    r"|[mp][trblxyse]?-(\d+|auto|px)|[wh]-(\d+|full|auto|screen|fit)|d-(none|block|flex|inline\S*)"
+    r"|text-(left|right|center|start|end|xs|sm|base|lg|[2-9]?xl|white|black|[a-z]+-\d{2,3})"
+    r"|bg-[a-z]+(-\d{2,3})?|font-(bold|semibold|medium|normal|light)|rounded(-[a-z]+)?"
+    r"|shadow(-[a-z]+)?|border(-[a-z0-9]+)?|flex(-[a-z0-9]+)?|inline-flex|items-[a-z]+"
+    r"|justify-[a-z]+|gap-\d+|space-[xy]-\d+|uppercase|lowercase|capitalize|cursor-pointer|z-\d+)$"
 )
 
 
