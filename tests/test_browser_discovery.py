@@ -45,19 +45,12 @@ def test_playwright_browser_comes_third(executable: str) -> None:
     assert find_browser(None, {}, executable, which_from({"chromium": "/usr/bin/chromium"})) is None
 
 
-@pytest.mark.parametrize(
-    "name", ["chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"]
-)
+@pytest.mark.parametrize("name", ["chromium", "chromium-browser", "google-chrome"])
 def test_path_comes_last(name: str) -> None:
     assert (
         find_browser(None, {}, "/missing/playwright/chrome", which_from({name: f"/bin/{name}"}))
         == f"/bin/{name}"
     )
-
-
-def test_the_headless_shell_comes_before_the_desktop_browser() -> None:
-    on_path = {"chromium": "/bin/chromium", "chromium-headless-shell": "/bin/shell"}
-    assert find_browser(None, {}, None, which_from(on_path)) == "/bin/shell"
 
 
 def test_nothing_found_says_what_to_install() -> None:

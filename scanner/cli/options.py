@@ -170,7 +170,7 @@ CRAWL_OPTIONS = [
         default=None,
         metavar="PATH",
         help="Chromium or Chrome executable (default: $SCANNER_BROWSER, "
-        "Playwright's Chromium, then chromium-headless-shell or chromium on PATH).",
+        "Playwright's Chromium, then chromium on PATH).",
     ),
 ]
 
