@@ -90,6 +90,18 @@ def test_a_plain_answer_goes_on() -> None:
     )
 
 
+def test_a_navigation_the_network_fails_after_the_page_answered_is_aborted_and_the_tab_stays() -> (
+    None
+):
+    tab = guard()
+    failed = paused("https://shop.example/secure", responseErrorReason="Failed")
+    assert tab.decide(failed)[0] == "Fetch.continueRequest"  # the visit's own: its error shows
+    tab.decide(paused("https://shop.example/", responseStatusCode=200))
+    assert tab.decide(failed) == ("Fetch.failRequest", {"errorReason": "Aborted"})
+    tab.reset()
+    assert tab.decide(failed)[0] == "Fetch.continueRequest"
+
+
 def test_collection_hosts_never_resolve_and_other_sites_only_when_blocked() -> None:
     rules = resolver_rules()
     assert "MAP analytics.google.com ~NOTFOUND" in rules

@@ -88,6 +88,10 @@ def self_navigating_site() -> dict[str, Route]:
             "<script>document.getElementById('get').click()</script>"
         ),
         "/to-private": route("P", "onload = () => location.href = '/private/x'"),
+        # an upgrade to https where nothing answers it (a saved copy of a real page)
+        "/to-https": route(
+            "S", "onload = () => location.replace('https' + location.href.slice(4))"
+        ),
         "/private/x": route("Private"),
         "/reloads": route("Reloads", "onload = () => setTimeout(() => location.reload(), 10)"),
         "/alerts": route("Alerts", "onload = () => { for (;;) alert('hi'); }"),
@@ -109,6 +113,8 @@ def test_pages_that_navigate_loop_or_hang_are_still_read_within_the_site_and_rob
     # a navigation to another site is answered before it leaves: the page is read where it was
     assert read["/off-site"].url == base + "/off-site" and read["/off-site"].elements
     assert read["/thanks"].url == base + "/thanks" and read["/thanks"].elements
+    # a navigation the network fails leaves no error page to read: the page stays
+    assert read["/to-https"].url == base + "/to-https" and read["/to-https"].elements
     # endless reloads, alerts and busy loops: the page's HTML read without its scripts
     for path in ("/reloads", "/alerts", "/busy"):
         assert read[path].title and read[path].elements, path

@@ -35,8 +35,9 @@ QUIET_ARGS = (
 RENDERER_LIMIT = f"--renderer-process-limit={max(2, (os.cpu_count() or 2) // 2)}"
 
 INSTALL_HINT = (
-    "No Chromium browser found. Install one: on Debian/Ubuntu 'sudo apt-get install chromium' "
-    "(Debian) or 'python -m playwright install --with-deps chromium' (any system), "
+    "No Chromium browser found. Install one: 'sudo apt-get install chromium' (Debian; "
+    "Ubuntu's package is only a snap wrapper) or 'python -m playwright install --with-deps "
+    "chromium' (any system), "
     f"or point --browser or ${BROWSER_ENV} at a Chromium or Chrome executable."
 )
 

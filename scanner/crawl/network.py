@@ -63,6 +63,13 @@ POPUP_GRACE_S = 2.0  # a tab the crawl opens is registered well within this
 # (to about 120 MB each over a few hundred), and a new tab starts from nothing.
 TAB_VISITS = 40
 CLOSE_TAB_S = 3.0
+# Answers that leave the tab on the page it shows: to a navigation before it is sent, and to
+# one the network failed (an aborted navigation shows no error page).
+NO_CONTENT: tuple[str, dict[str, Any]] = (
+    "Fetch.fulfillRequest",
+    {"responseCode": 204, "responseHeaders": []},
+)
+STAY: tuple[str, dict[str, Any]] = ("Fetch.failRequest", {"errorReason": "Aborted"})
 
 
 def resolver_rules(site_only: Scope | None = None) -> str:
@@ -92,12 +99,16 @@ class Refused:
 class TabGuard:
     """Answers the requests a tab pauses (PAUSED): hits and unwanted downloads fail, a
     navigation of the tab goes on only to an address `may_load` allows ('' when it may), hop by
-    hop; one refused gets 204 No Content, so the tab stays where it was."""
+    hop; one refused gets 204 No Content, so the tab stays where it was, and so does one the
+    page makes itself once the visit's page has answered, when the network fails it (a script
+    that moves an http page to an https address nothing answers on would leave only Chromium's
+    error page to read)."""
 
     session: TabSession  # the tab's, for its lifetime
     may_load: Callable[[str], str]
     hops: dict[str, list[str]] = field(default_factory=dict)  # per navigation, so far
     refused: Refused | None = None  # the first redirect refused during the visit
+    landed: bool = False  # a document of the visit answered (not with a redirect)
     visits: int = 0  # visits made in the tab
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -120,11 +131,14 @@ class TabGuard:
             return "Fetch.failRequest", {"errorReason": "BlockedByClient"}
         if kind != "Document" or event.get("frameId") != self.session.frame:
             return "Fetch.continueRequest", {}
+        if event.get("responseErrorReason"):  # the network failed it: no answer came
+            return STAY if self.landed else ("Fetch.continueRequest", {})
         hops = self.hops.setdefault(str(event.get("networkId", "")), [])
         if status is None:
             return self._go_on(url, self.may_load(url), hops)
         location = _header(event.get("responseHeaders") or [], "location")
         if not (300 <= status < 400 and location):
+            self.landed = True
             return "Fetch.continueRequest", {}
         hops.append(url)
         target = urljoin(url, location)
@@ -136,11 +150,12 @@ class TabGuard:
             return "Fetch.continueRequest", {}
         if hops and self.refused is None:
             self.refused = Refused(target, why)
-        return "Fetch.fulfillRequest", {"responseCode": 204, "responseHeaders": []}
+        return NO_CONTENT
 
     def reset(self) -> None:
         self.hops.clear()
         self.refused = None
+        self.landed = False
 
     async def scripts(self, enabled: bool) -> None:
         await self.session.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})
