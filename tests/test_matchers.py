@@ -262,6 +262,24 @@ def test_a_link_to_the_host_the_page_names_as_its_own_is_not_external() -> None:
     assert matches({"external": True}, link_on_saved_copy("https://app.example/signup"))
 
 
+def link_on_page_linking(links: list[str], href: str) -> Subject:
+    """A link on a page of 127.0.0.1 that names no address of its own but has these links."""
+    copy = page("http://127.0.0.1:8000/forum", links=sorted(links))
+    link = Element(tag="a", text="Go", href=href, visible=True, selector="a", snippet="<a>")
+    return Subject("element", copy, element=link)
+
+
+def test_the_host_most_links_of_a_page_go_to_is_its_own_when_it_is_not_the_one_it_is_on() -> None:
+    """A saved copy that names no address of its own links to its site by full address."""
+    saved = [f"https://forum.example/t/{n}" for n in range(6)] + ["https://cdn.example/x"]
+    register = "https://forum.example/register"
+    assert not matches({"external": True}, link_on_page_linking(saved, register))
+    assert matches({"external": True}, link_on_page_linking(saved, "https://app.example/signup"))
+    # a live page whose links stay on its own host: other hosts stay other
+    live = [f"http://127.0.0.1:8000/t/{n}" for n in range(6)] + [f"{register}?{n}" for n in (1, 2)]
+    assert matches({"external": True}, link_on_page_linking(live, register))
+
+
 def test_an_absolute_link_to_the_canonical_address_with_a_fragment_is_an_in_page_anchor() -> None:
     assert matches(
         {"in_page_anchor": True}, link_on_saved_copy("https://shop.example/pricing#plans")

@@ -7,6 +7,7 @@ Evaluating returns the evidence (what matched, in words) or None when the block 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
@@ -186,11 +187,15 @@ class Compiler:
         if not isinstance(value, bool):
             raise RuleSyntaxError(f"{where}: expects true or false")
 
+        seen: list[tuple[Page, set[str]]] = []  # the last page asked about and its hosts
+
         def check(subject: Subject) -> list[str] | None:
             href = subject.element.href if subject.element else ""
             if not href.startswith(("http://", "https://")):
                 return None
-            other = _host(href) not in _own_hosts(subject.page)
+            if not seen or seen[0][0] is not subject.page:  # a page's controls come in a row
+                seen[:] = [(subject.page, _own_hosts(subject.page))]
+            other = _host(href) not in seen[0][1]
             if other != value:
                 return None
             return [f"links to {'another host' if other else 'its own host'}"]
@@ -471,12 +476,17 @@ def _in_page_anchor(href: str, addresses: tuple[str, ...], written: str = "") ->
 
 
 def _own_hosts(page: Page) -> set[str]:
-    """The hosts of the page's site: the one it is on, and those it names (rel=canonical, og:url,
-    its <base href>; a relative og:url names none), so that a saved or mirrored copy served from
-    elsewhere still knows which of its links stay on its site."""
+    """The hosts of the page's site: the one it is on, those it names (rel=canonical, og:url,
+    its <base href>; a relative og:url names none), and the one most of its links go to when
+    that is not the one it is on, so that a saved or mirrored copy served from elsewhere still
+    knows which of its links stay on its site (a saved page links to its site by full address)."""
     named = [page.meta.get(name, "") for name in ("canonical", "og:url", "base")]
-    own = [page.url, *(a for a in named if a.startswith(("http://", "https://")))]
-    return {_host(address) for address in own}
+    own = {_host(a) for a in (page.url, *named) if a.startswith(("http://", "https://"))}
+    linked = Counter(_host(link) for link in page.links if link.startswith(("http://", "https://")))
+    for host, links in linked.most_common(1):
+        if links * 2 >= linked.total() and linked[_host(page.url)] < links:
+            own.add(host)
+    return own
 
 
 def _same_document(address: str) -> str:
