@@ -262,6 +262,8 @@
   // A <form>'s controls are the ones it owns, not only those inside it: a form the parser
   // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
   const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
+  // a form its scripts submit: a plain button, or a link or box styled as its submit
+  const SCRIPTED_SUBMIT = "button[type=button], input[type=button], [role=button], a[class*=submit i], span[class*=submit i]";
   const formElements = getter(HTMLFormElement.prototype, "elements");
   const ownedBy = (f) => Array.from(tagOf(f) === "FORM" ? formElements(f)
     : all(f, "input, select, textarea, button"));
@@ -271,7 +273,8 @@
       .filter((c) => !["hidden", "submit", "button", "image", "reset"].includes(c.type))
       .slice(0, MAX.fields);
     // its own submit first (one inside may belong to another form by form="id")
-    const submit = owned.find((c) => matchesOf(c, SUBMIT)) || first(f, SUBMIT) || null;
+    const submit = owned.find((c) => matchesOf(c, SUBMIT)) || first(f, SUBMIT)
+      || first(f, SCRIPTED_SUBMIT) || null;
     return {
       selector: selectorFor(f),
       id: idOf(f),
