@@ -103,7 +103,12 @@ CASES = [
     ("fields any", {"fields": {"any": ["phone", "email"]}}, form({"email"}, 1), form({"name"}, 1)),
     ("fields count", {"fields": {"min": 3}}, form({"email"}, 3), form({"email"}, 2)),
     ("inside", {"inside": ["footer"]}, element(landmark="footer"), element(landmark="main")),
-    ("inside a form", {"inside": "form"}, element(form=0), element(form=-1)),
+    (
+        "inside a form",
+        {"inside": "form"},
+        Subject("element", page(), element=element(form=0).element, form=Form(selector="form")),
+        element(form=-1),
+    ),
     ("visible", {"visible": False}, element(visible=False), element(visible=True)),
     (
         "url",
@@ -128,6 +133,12 @@ CASES = [
         {"meta": {"og:type": "^product$"}},
         Subject("page", page(meta={"og:type": "product"})),
         Subject("page", page(meta={"og:type": "article"})),
+    ),
+    (
+        "links",
+        {"links": "/pricing/?$"},
+        Subject("element", page(links=["https://s.test/", "https://s.test/pricing/"])),
+        Subject("element", page(links=["https://s.test/blog/pricing-strategies"])),
     ),
     (
         "page_has list",

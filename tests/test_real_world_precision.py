@@ -8,7 +8,7 @@ import pytest
 
 from scanner.analysis.classify import classify_page
 from scanner.analysis.rules import RuleSet
-from scanner.models import Element, Frame, Page
+from scanner.models import Element, Form, FormField, Frame, Page
 
 BASE = "https://shop.test"
 
@@ -443,3 +443,28 @@ def test_controls_that_do_put_a_product_in_the_cart(rules: RuleSet, text: str, h
 def test_a_headline_that_opens_with_checkout_is_no_checkout(rules: RuleSet) -> None:
     kinds = kinds_of(rules, control("Checkout our new summer collection here", "/summer"))
     assert "begin_checkout" not in kinds
+
+
+def test_a_page_wide_form_does_not_hide_the_links_it_wraps(rules: RuleSet) -> None:
+    """ASP.NET (and many an old shop) wraps the whole page in one form: the cart link of its
+    header is the site's cart, while the same link inside a small form is that form's control."""
+
+    def cart_kinds(links_beside: int) -> set[str]:
+        inside = {"form": 0}
+        elements = [control("View Cart", "/cart.aspx").model_copy(update=inside)] + [
+            control(f"Category {n}", f"/c/{n}/").model_copy(update={**inside, "selector": f"#c{n}"})
+            for n in range(links_beside)
+        ]
+        url = BASE + "/default.aspx"
+        page = Page(
+            url=url,
+            requested_url=url,
+            status=200,
+            depth=0,
+            forms=[Form(selector="#aspnetForm", fields=[FormField(tag="input", type="hidden")])],
+            elements=elements,
+        )
+        return {f.kind for f in classify_page(page, rules) if f.selector == "#it"}
+
+    assert cart_kinds(40) == {"view_cart"}
+    assert cart_kinds(3) == set()

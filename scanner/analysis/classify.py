@@ -24,8 +24,7 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
         return []
     fields = [field_types(form, rules) for form in page.forms]
     subjects: dict[str, list[Subject]] = {"element": [], "form": [], "frame": []}
-    for element in page.elements:
-        form = page.forms[element.form] if 0 <= element.form < len(page.forms) else None
+    for element, form in zip(page.elements, element_forms(page), strict=True):
         types, count = fields[element.form] if form is not None else (frozenset(), 0)
         subjects["element"].append(
             Subject(
@@ -51,6 +50,22 @@ def classify_page(page: Page, rules: RuleSet) -> list[Finding]:
         if rule.target == "page":
             _keep_best(best, _apply(rule, page_subject))
     return list(best.values())
+
+
+LAYOUT_FORM_LINKS = 30  # a form holding this many links holds the page's menus and content
+
+
+def element_forms(page: Page) -> list[Form | None]:
+    """The form each element of the page sits in, or None: outside any form, or in one that
+    wraps the page (ASP.NET's one form, an old shop's body-wide form), whose links and buttons
+    are the page's, not the form's."""
+    links = Counter(e.form for e in page.elements if e.tag == "a" and e.form >= 0)
+    return [
+        page.forms[element.form]
+        if 0 <= element.form < len(page.forms) and links[element.form] < LAYOUT_FORM_LINKS
+        else None
+        for element in page.elements
+    ]
 
 
 def _look(finding: Finding, classes: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from scanner.analysis.classify import element_forms
 from scanner.analysis.matchers import Subject
 from scanner.analysis.rules import Cue, RuleSet
 from scanner.models import BusinessTypeGuess, Finding, Page, Site
@@ -116,6 +117,5 @@ def _subjects(page: Page, target: str) -> Iterator[Subject]:
     if target == "frame":
         yield from (Subject("frame", page, frame=frame) for frame in page.frames)
         return
-    for element in page.elements:
-        form = page.forms[element.form] if 0 <= element.form < len(page.forms) else None
+    for element, form in zip(page.elements, element_forms(page), strict=True):
         yield Subject("element", page, element=element, form=form)

@@ -93,6 +93,7 @@ class Compiler:
             "title": self._title,
             "jsonld": self._jsonld,
             "meta": self._meta,
+            "links": self._links,
             "page_has": self._page_has,
         }
         if key not in builders:
@@ -262,7 +263,7 @@ class Compiler:
             item = subject.element or subject.form
             if item is None:
                 return None
-            if "form" in places and subject.element is not None and subject.element.form >= 0:
+            if "form" in places and subject.element is not None and subject.form is not None:
                 return ["inside a form"]
             return [f"inside {item.landmark}"] if item.landmark in places else None
 
@@ -324,6 +325,20 @@ class Compiler:
                 if not (content and pattern.found(content) is not None):
                     return None
             return [f"meta {', '.join(sorted(patterns))}"]
+
+        return check
+
+    def _links(self, value: Any, where: str) -> Check:
+        """Whether the page links to an address the pattern matches (its pricing page, say):
+        what the site is, seen from every page of it."""
+        pattern = self.pattern(value, where)
+        seen: list[tuple[Page, list[str] | None]] = []  # the last page asked about, its answer
+
+        def check(subject: Subject) -> list[str] | None:
+            if not seen or seen[0][0] is not subject.page:  # a page's subjects come in a row
+                link = next((a for a in subject.page.links if pattern.found(a) is not None), None)
+                seen[:] = [(subject.page, None if link is None else [f"page links to {link}"])]
+            return seen[0][1]
 
         return check
 
