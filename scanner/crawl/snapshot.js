@@ -207,13 +207,18 @@
     return clean(attr(el, "title"));
   };
 
+  // A menu built of divs, lists and tables names itself (id="menu_header", class="gnb"): with no
+  // landmark around it, its links are the navigation's.
+  const MENU_NAME = /(^|[^a-z])((main|top|sub|mega|site|primary|header|global)[-_]?)?(nav|navbar|navigation|menu|menus|gnb|lnb)([^a-z]|$)/i;
   const landmarkOf = (el) => {
+    let menu = false;
     for (let n = parentOf(el); n; n = parentOf(n)) {
       if (LANDMARKS[tagOf(n)]) return LANDMARKS[tagOf(n)];
       const role = attr(n, "role");
       if (role && ROLE_LANDMARKS[role]) return ROLE_LANDMARKS[role];
+      menu = menu || MENU_NAME.test(`${attr(n, "id") || ""} ${attr(n, "class") || ""}`);
     }
-    return "";
+    return menu ? "nav" : "";
   };
 
   const labelOf = (field) => {
