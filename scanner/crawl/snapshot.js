@@ -268,7 +268,7 @@
   // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
   const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
   // a form its scripts submit: a plain button, or a link or box styled as its submit
-  const SCRIPTED_SUBMIT = "button[type=button], input[type=button], [role=button], a[class*=submit i], span[class*=submit i]";
+  const SCRIPTED_SUBMIT = "button[type=button], input[type=button], [role=button], a[class*=submit i], span[class*=submit i], div[onclick], span[onclick]";
   const formElements = getter(HTMLFormElement.prototype, "elements");
   const ownedBy = (f) => Array.from(tagOf(f) === "FORM" ? formElements(f)
     : all(f, "input, select, textarea, button"));
