@@ -141,6 +141,15 @@ CASES = [
         Subject("element", page(links=["https://s.test/blog/pricing-strategies"])),
     ),
     (
+        "links of its own site only",
+        {"links": "/pricing/?$"},
+        Subject("element", page(links=["https://s.test/pricing/"])),
+        Subject(
+            "element",
+            page(links=["https://s.test/", "https://s.test/a", "https://api.example.org/pricing/"]),
+        ),
+    ),
+    (
         "page_has list",
         {"page_has": ["add_to_cart"]},
         Subject("page", page(), page_kinds={"add_to_cart": 1}),

@@ -329,15 +329,19 @@ class Compiler:
         return check
 
     def _links(self, value: Any, where: str) -> Check:
-        """Whether the page links to an address the pattern matches (its pricing page, say):
-        what the site is, seen from every page of it."""
+        """Whether the page links to an address of its own site that the pattern matches (its
+        pricing page, say): what the site is, seen from every page of it."""
         pattern = self.pattern(value, where)
         seen: list[tuple[Page, list[str] | None]] = []  # the last page asked about, its answer
 
         def check(subject: Subject) -> list[str] | None:
             if not seen or seen[0][0] is not subject.page:  # a page's subjects come in a row
-                link = next((a for a in subject.page.links if pattern.found(a) is not None), None)
-                seen[:] = [(subject.page, None if link is None else [f"page links to {link}"])]
+                page, own = subject.page, _own_hosts(subject.page)
+                link = next(
+                    (a for a in page.links if _host(a) in own and pattern.found(a) is not None),
+                    None,
+                )
+                seen[:] = [(page, None if link is None else [f"page links to {link}"])]
             return seen[0][1]
 
         return check

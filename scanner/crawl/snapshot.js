@@ -208,15 +208,18 @@
   };
 
   // A menu built of divs, lists and tables names itself (id="menu_header", class="gnb"): with no
-  // landmark around it, its links are the navigation's.
-  const MENU_NAME = /(^|[^a-z])((main|top|sub|mega|site|primary|header|global)[-_]?)?(nav|navbar|navigation|menu|menus|gnb|lnb)([^a-z]|$)/i;
+  // landmark around it, its links are the navigation's. A whole id or class says so, below the
+  // body (a theme's body classes, "no-nav" or "html_main_nav_header", name the page, not a menu).
+  const MENU_NAME = /^((main|top|sub|mega|site|primary|header|global)[-_]?)?(nav|navbar|navigation|menu|menus|gnb|lnb)([-_](header|bar|wrap|wrapper|container|list|items?|main|top))?$/i;
+  const namesMenu = (n) => [attr(n, "id") || "", ...classesOf(n)].some((name) => MENU_NAME.test(name));
   const landmarkOf = (el) => {
     let menu = false;
     for (let n = parentOf(el); n; n = parentOf(n)) {
       if (LANDMARKS[tagOf(n)]) return LANDMARKS[tagOf(n)];
       const role = attr(n, "role");
       if (role && ROLE_LANDMARKS[role]) return ROLE_LANDMARKS[role];
-      menu = menu || MENU_NAME.test(`${attr(n, "id") || ""} ${attr(n, "class") || ""}`);
+      if (tagOf(n) === "BODY") break;
+      menu = menu || namesMenu(n);
     }
     return menu ? "nav" : "";
   };
@@ -268,7 +271,8 @@
   // moved out of a <table> is left empty beside its inputs, and form="id" reaches outside it.
   const SUBMIT = "button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]";
   // a form its scripts submit: a plain button, or a link or box styled as its submit
-  const SCRIPTED_SUBMIT = "button[type=button], input[type=button], [role=button], a[class*=submit i], span[class*=submit i], div[onclick], span[onclick]";
+  const SCRIPTED_SUBMIT = "button[type=button], input[type=button], [role=button], a[class*=submit i], span[class*=submit i]";
+  const CLICKED_SUBMIT = "div[onclick], span[onclick]";  // the last resort: a clickable box
   const formElements = getter(HTMLFormElement.prototype, "elements");
   const ownedBy = (f) => Array.from(tagOf(f) === "FORM" ? formElements(f)
     : all(f, "input, select, textarea, button"));
@@ -279,7 +283,7 @@
       .slice(0, MAX.fields);
     // its own submit first (one inside may belong to another form by form="id")
     const submit = owned.find((c) => matchesOf(c, SUBMIT)) || first(f, SUBMIT)
-      || first(f, SCRIPTED_SUBMIT) || null;
+      || first(f, SCRIPTED_SUBMIT) || first(f, CLICKED_SUBMIT) || null;
     return {
       selector: selectorFor(f),
       id: idOf(f),
