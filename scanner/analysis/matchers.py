@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 
 from scanner.models import KINDS, Element, Form, Frame, Kind, Page
 from scanner.patterns import WORD, Pattern, PatternError, compile_pattern
@@ -19,6 +19,7 @@ from scanner.url_templates import split_url
 TARGETS = ("element", "form", "frame", "page")
 LANDMARKS = ("nav", "header", "footer", "main", "aside", "form")
 LEXICON_REFERENCE = re.compile(r"@([a-z_]+)")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -188,15 +189,13 @@ class Compiler:
         if not isinstance(value, bool):
             raise RuleSyntaxError(f"{where}: expects true or false")
 
-        seen: list[tuple[Page, set[str]]] = []  # the last page asked about and its hosts
+        own_hosts = _of_last_page(_own_hosts)
 
         def check(subject: Subject) -> list[str] | None:
             href = subject.element.href if subject.element else ""
             if not href.startswith(("http://", "https://")):
                 return None
-            if not seen or seen[0][0] is not subject.page:  # a page's controls come in a row
-                seen[:] = [(subject.page, _own_hosts(subject.page))]
-            other = _host(href) not in seen[0][1]
+            other = _host(href) not in own_hosts(subject.page)
             if other != value:
                 return None
             return [f"links to {'another host' if other else 'its own host'}"]
@@ -332,19 +331,15 @@ class Compiler:
         """Whether the page links to an address of its own site that the pattern matches (its
         pricing page, say): what the site is, seen from every page of it."""
         pattern = self.pattern(value, where)
-        seen: list[tuple[Page, list[str] | None]] = []  # the last page asked about, its answer
 
-        def check(subject: Subject) -> list[str] | None:
-            if not seen or seen[0][0] is not subject.page:  # a page's subjects come in a row
-                page, own = subject.page, _own_hosts(subject.page)
-                link = next(
-                    (a for a in page.links if _host(a) in own and pattern.found(a) is not None),
-                    None,
-                )
-                seen[:] = [(page, None if link is None else [f"page links to {link}"])]
-            return seen[0][1]
+        def linked(page: Page) -> list[str] | None:
+            own = _own_hosts(page)
+            found = (a for a in page.links if _host(a) in own and pattern.found(a) is not None)
+            link = next(found, None)
+            return None if link is None else [f"page links to {link}"]
 
-        return check
+        answer = _of_last_page(linked)
+        return lambda subject: answer(subject.page)
 
     def _page_has(self, value: Any, where: str) -> Check:
         """Kinds found on the page: a list (any of them), or {kinds, min, max} to count them,
@@ -492,6 +487,19 @@ def _in_page_anchor(href: str, addresses: tuple[str, ...], written: str = "") ->
     return _same_document(base) in {
         _same_document(address.partition("#")[0]) for address in addresses if address
     }
+
+
+def _of_last_page(compute: Callable[[Page], _T]) -> Callable[[Page], _T]:
+    """`compute`, remembered for the last page it was asked about: the subjects of one page come
+    in a row, and what the page says of itself is the same for each of them."""
+    last: list[tuple[Page, _T]] = []
+
+    def remembered(page: Page) -> _T:
+        if not last or last[0][0] is not page:
+            last[:] = [(page, compute(page))]
+        return last[0][1]
+
+    return remembered
 
 
 def _own_hosts(page: Page) -> set[str]:
