@@ -115,6 +115,42 @@ def test_what_enhanced_measurement_collects_gets_no_tag(rules: RuleSet) -> None:
     assert sorted(names) == ["click_to_call", "generate_lead"]
 
 
+def file_link(href: str) -> Element:
+    return Element(
+        tag="a",
+        text="Download",
+        href=f"{BASE}{href}",
+        attrs={"href": href},
+        visible=True,
+        selector=f'a[href="{href}"]',
+        snippet="<a>",
+    )
+
+
+def test_a_tag_catches_only_the_downloads_enhanced_measurement_does_not_send(
+    rules: RuleSet,
+) -> None:
+    """GA4 sends file_download for a .pdf by itself, never for a .dmg or a file named only in
+    the address's query: those are what the tag is for."""
+    pdf, dmg = file_link("/guide.pdf"), file_link("/app.dmg")
+    script = file_link("/get.php?file=notes.pdf")
+    site = Site(start_urls=[f"{BASE}/"], pages=[page(f"{BASE}/", elements=[pdf, dmg, script])])
+    plan, _ = plan_for(site, rules)
+    downloads = next(e for e in plan.events if e.kind == "file_download")
+    assert not downloads.collected_by_enhanced_measurement
+    assert downloads.findings == 3
+    assert downloads.trigger.type == "click"
+    assert downloads.trigger.selectors == sorted([dmg.selector, script.selector])
+    assert "GA4 enhanced measurement already sends file_download" in downloads.enhanced_measurement
+
+
+def test_downloads_enhanced_measurement_sends_get_no_tag(rules: RuleSet) -> None:
+    site = Site(start_urls=[f"{BASE}/"], pages=[page(f"{BASE}/", elements=[file_link("/a.pdf")])])
+    plan, _ = plan_for(site, rules)
+    downloads = next(e for e in plan.events if e.kind == "file_download")
+    assert downloads.collected_by_enhanced_measurement
+
+
 def test_kinds_that_matter_but_were_not_seen_are_reported(rules: RuleSet) -> None:
     plan, _ = plan_for(small_site(), rules, AnalysisOptions(business_type="ecommerce"))
     assert plan.business_type.type == "ecommerce"

@@ -75,7 +75,7 @@ def build_plan(
             kind,
             group,
             rules.kind_plan(kind, business.type),
-            sorted({enhanced.get(f.rule, "") for f in group}),
+            enhanced,
             crawl,
         )
         for kind, group in sorted(by_kind.items())
@@ -194,12 +194,19 @@ class CrawlIndex:
 
 
 def _event(
-    kind: str, findings: list[Finding], settings: KindPlan, notes: list[str], crawl: CrawlIndex
+    kind: str,
+    findings: list[Finding],
+    settings: KindPlan,
+    enhanced: dict[str, str],
+    crawl: CrawlIndex,
 ) -> PlannedEvent:
-    """`notes`: the enhanced-measurement notes of the rules behind the findings ('' for none).
-    When every rule says enhanced measurement collects the kind, no trigger is planned."""
-    target = _main_target(findings)
-    chosen = [f for f in findings if _target(f) == target]
+    """`enhanced`: each rule's enhanced-measurement note ('' for none). When every rule behind
+    the findings says enhanced measurement collects them, no trigger is planned; when some do,
+    the trigger catches only the others (a .dmg download, where GA4 sends a .pdf's)."""
+    notes = sorted({enhanced.get(f.rule, "") for f in findings})
+    untagged = [f for f in findings if not enhanced.get(f.rule)] or findings
+    target = _main_target(untagged)
+    chosen = [f for f in untagged if _target(f) == target]
     # Boxes of fields no <form> holds never submit: the click on their button is caught, by
     # the event's trigger when there are only such boxes, else beside its forms' trigger.
     boxed = (
@@ -217,17 +224,18 @@ def _event(
     else:
         found = None
         selectors = sorted({f.selector for f in chosen})
-    trigger, parameters = _trigger(kind, settings.event, findings, found, target, crawl)
+    trigger, parameters = _trigger(kind, settings.event, untagged, found, target, crawl)
     if boxes is not None:
         trigger = trigger.model_copy(
             update={"buttons": boxes.site_wide, "scoped_buttons": boxes.scoped}
         )
-    check = _check(trigger, findings, crawl, found, boxes)
+    check = _check(trigger, untagged, crawl, found, boxes)
     if notes and all(notes):
         trigger, parameters, note = TriggerSpec(type="enhanced_measurement"), {}, notes[0]
         check = TriggerCheck()
     else:
         note = " ".join(n for n in notes if n)
+        note += " This event's trigger catches only the others." if note else ""
     return _planned(
         kind,
         settings,

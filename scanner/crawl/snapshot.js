@@ -17,7 +17,9 @@
   ].join(",");
   // Bounds, so that a page of 200,000 buttons is read in seconds and a small record: the first
   // ones in document order are kept, and the record says what was cut.
-  const MAX = { elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000, boxes: 100 };
+  const MAX = {
+    elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000, boxes: 100, scripted: 300,
+  };
   const cuts = [];
   const bounded = (what, list) => {
     if (list.length > MAX[what]) cuts.push(`${what}: ${list.length} found, the first ${MAX[what]} kept`);
@@ -390,10 +392,30 @@
     }
   };
   walkShadows(document, null);
+  // Controls a script makes clickable with nothing in the markup to say so (Vue's heart
+  // `<div data-testid="addToWishlist">`, jQuery's `<a class="add-to-favorite-button">`): an
+  // anchor without href, or a small box where the pointer cursor begins. A box holding a
+  // control, or held by one, is not a control of its own; nor is a box of more than a label.
+  const SCRIPTED = "a:not([href]), div, span, li, i, svg, img";
+  const cursorOf = (el) => getComputedStyle(el).cursor;
+  const scripted = [];
+  for (const el of all(document, SCRIPTED)) {
+    if (scripted.length >= MAX.scripted) {
+      cuts.push(`scripted: more than ${MAX.scripted} found, the first ${MAX.scripted} kept`);
+      break;
+    }
+    const pointerStarts = cursorOf(el) === "pointer" &&
+      !(parentOf(el) && cursorOf(parentOf(el)) === "pointer");
+    if (tagOf(el) !== "A" && !pointerStarts) continue;
+    if (first(el, CANDIDATES) || closestOf(el, CANDIDATES + ", label")) continue;
+    if (!childrenOf(el).length && !clean(textOf(el))) continue;
+    if (clean(textOf(el), 200).length > 80) continue;
+    scripted.push([el, null]);
+  }
   const elements = [];
   const seen = new Set();
   const candidates = bounded("elements", [
-    ...Array.from(all(document, CANDIDATES), (el) => [el, null]), ...inShadow]);
+    ...Array.from(all(document, CANDIDATES), (el) => [el, null]), ...inShadow, ...scripted]);
   const elementRecord = (el, host, form) => {
     const tag = tagOf(el).toLowerCase();
     return {
@@ -401,7 +423,7 @@
       text: accessibleName(el),
       role: attr(el, "role") || "",
       attrs: attrsOf(el),
-      href: tag === "a" ? absolute(attr(el, "href")) : "",
+      href: tag === "a" && hasAttr(el, "href") ? absolute(attr(el, "href")) : "",
       visible: isVisible(el),
       landmark: landmarkOf(host || el),
       form,
