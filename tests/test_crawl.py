@@ -376,6 +376,27 @@ def test_a_box_no_form_holds_is_its_field_and_the_nearest_button_of_no_form() ->
     assert site.coverage.cuts == [f"{base}/: boxes: 303 found, the first 100 kept"]
 
 
+def test_a_control_only_a_script_makes_clickable_is_where_the_pointer_cursor_begins() -> None:
+    """An anchor without href, or a box of no more than a label where the cursor turns to a
+    pointer; not the boxes inside it, around a control, or of a paragraph; 300 at most."""
+    pointer = 'style="cursor: pointer"'
+    tiles = "".join(f'<div class="t" {pointer}>Tile {n}</div>' for n in range(310))
+    body = (
+        f'<div data-testid="addToWishlist" {pointer}><svg width="9" height="9"></svg>'
+        f'<span class="count">0</span></div><a class="fav" title="Favourite"><i>♡</i></a>'
+        f'<div class="wrap" {pointer}><a href="/cart">Cart</a></div>'
+        f"<p><span {pointer}>{'A long paragraph of text. ' * 5}</span></p>{tiles}"
+    )
+    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
+        site = run(base + "/", depth=0)
+    (page,) = site.pages
+    scripted = [e.selector for e in page.elements if e.tag != "a" or not e.href]
+    assert scripted[:2] == ['div[data-testid="addToWishlist"]', "a.fav"]
+    assert len(scripted) == 300 and not any("count" in s or "wrap" in s for s in scripted)
+    assert [e.href for e in page.elements if e.selector == "a.fav"] == [""]
+    assert site.coverage.cuts == [f"{base}/: scripted: more than 300 found, the first 300 kept"]
+
+
 def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
     """Two scans of one site record the same dataLayer, whatever the time."""
     script = (

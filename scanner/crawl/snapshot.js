@@ -400,16 +400,16 @@
   const cursorOf = (el) => getComputedStyle(el).cursor;
   const scripted = [];
   for (const el of all(document, SCRIPTED)) {
-    if (scripted.length >= MAX.scripted) {
-      cuts.push(`scripted: more than ${MAX.scripted} found, the first ${MAX.scripted} kept`);
-      break;
-    }
     const pointerStarts = cursorOf(el) === "pointer" &&
       !(parentOf(el) && cursorOf(parentOf(el)) === "pointer");
     if (tagOf(el) !== "A" && !pointerStarts) continue;
     if (first(el, CANDIDATES) || closestOf(el, CANDIDATES + ", label")) continue;
     if (!childrenOf(el).length && !clean(textOf(el))) continue;
     if (clean(textOf(el), 200).length > 80) continue;
+    if (scripted.length === MAX.scripted) {
+      cuts.push(`scripted: more than ${MAX.scripted} found, the first ${MAX.scripted} kept`);
+      break;
+    }
     scripted.push([el, null]);
   }
   const elements = [];
