@@ -92,6 +92,12 @@ def self_navigating_site() -> dict[str, Route]:
         "/to-https": route(
             "S", "onload = () => location.replace('https' + location.href.slice(4))"
         ),
+        # the same upgrade while the page parses: the navigation stops the parser, then fails
+        "/upgrades-early": Route(
+            "<!doctype html><title>U</title><script>if (location.protocol != 'https:')"
+            " document.location = document.URL.replace(/^http:/, 'https:')</script>"
+            "<main><button>Buy now</button></main>"
+        ),
         "/private/x": route("Private"),
         "/reloads": route("Reloads", "onload = () => setTimeout(() => location.reload(), 10)"),
         "/alerts": route("Alerts", "onload = () => { for (;;) alert('hi'); }"),
@@ -115,6 +121,9 @@ def test_pages_that_navigate_loop_or_hang_are_still_read_within_the_site_and_rob
     assert read["/thanks"].url == base + "/thanks" and read["/thanks"].elements
     # a navigation the network fails leaves no error page to read: the page stays
     assert read["/to-https"].url == base + "/to-https" and read["/to-https"].elements
+    # and when it stopped the page half-read, the page's HTML is read without its scripts
+    early = read["/upgrades-early"]
+    assert early.url == base + "/upgrades-early" and [e.text for e in early.elements] == ["Buy now"]
     # endless reloads, alerts and busy loops: the page's HTML read without its scripts
     for path in ("/reloads", "/alerts", "/busy"):
         assert read[path].title and read[path].elements, path

@@ -109,6 +109,7 @@ class TabGuard:
     hops: dict[str, list[str]] = field(default_factory=dict)  # per navigation, so far
     refused: Refused | None = None  # the first redirect refused during the visit
     landed: bool = False  # a document of the visit answered (not with a redirect)
+    stayed: bool = False  # then one the page made itself failed, and the tab stayed
     visits: int = 0  # visits made in the tab
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -132,7 +133,10 @@ class TabGuard:
         if kind != "Document" or event.get("frameId") != self.session.frame:
             return "Fetch.continueRequest", {}
         if event.get("responseErrorReason"):  # the network failed it: no answer came
-            return STAY if self.landed else ("Fetch.continueRequest", {})
+            if not self.landed:
+                return "Fetch.continueRequest", {}
+            self.stayed = True
+            return STAY
         hops = self.hops.setdefault(str(event.get("networkId", "")), [])
         if status is None:
             return self._go_on(url, self.may_load(url), hops)
@@ -156,6 +160,7 @@ class TabGuard:
         self.hops.clear()
         self.refused = None
         self.landed = False
+        self.stayed = False
 
     async def scripts(self, enabled: bool) -> None:
         await self.session.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not enabled})

@@ -199,14 +199,16 @@ async def _attempt(
         await _wait_for_load(page)
         clicked = await dismiss_consent(page, options.consent)
         await wait_for_quiet_dom(page)
+        target = page.url if page.url.startswith(("http://", "https://")) else url
         try:
             collected = await read_settled(page, guard.session, _settle)
             datalayer = await _datalayer(page)
             reusable = True
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
-            target = page.url if page.url.startswith(("http://", "https://")) else url
             collected = await _read_unscripted(context, target, problem.message)
             datalayer = []
+        if guard.stayed:  # a navigation of its own that failed may have stopped it half-read
+            collected = await _fuller(collected, context, target)
         recorded = page_record(
             collected,
             Visit(
@@ -350,6 +352,19 @@ async def _settle(page: Page) -> None:
     """After a page navigated on its own: the new page loaded and quiet."""
     await _wait_for_load(page)
     await wait_for_quiet_dom(page)
+
+
+async def _fuller(collected: Collected, context: BrowserContext, url: str) -> Collected:
+    """The page as read, or its HTML read without its scripts when that holds more: a page
+    that sends itself to an address nothing answers on (a saved http copy upgrading itself to
+    https) stops its own parser as it leaves, and stays with what was parsed."""
+    with suppress(VisitError):
+        unscripted = await _read_unscripted(
+            context, url, "it sent itself to an address that did not answer while it loaded"
+        )
+        if len(unscripted.elements) > len(collected.elements):
+            return unscripted
+    return collected
 
 
 async def _read_unscripted(context: BrowserContext, url: str, problem: str) -> Collected:
