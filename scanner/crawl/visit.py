@@ -207,7 +207,8 @@ async def _attempt(
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
             collected = await _read_unscripted(context, target, problem.message)
             datalayer = []
-        if guard.stayed:  # a navigation of its own that failed may have stopped it half-read
+        # a navigation of its own that failed stopped it before it had anything to read
+        if guard.stayed and reusable and not (collected.elements or collected.forms):
             collected = await _fuller(collected, context, target)
         recorded = page_record(
             collected,
