@@ -399,13 +399,13 @@
   const SCRIPTED = "a:not([href]), div, span, li, i, svg, img";
   const cursorOf = (el) => getComputedStyle(el).cursor;
   const scripted = [];
+  const pointerStarts = (el) => cursorOf(el) === "pointer" &&
+    !(parentOf(el) && cursorOf(parentOf(el)) === "pointer");
   for (const el of all(document, SCRIPTED)) {
-    const pointerStarts = cursorOf(el) === "pointer" &&
-      !(parentOf(el) && cursorOf(parentOf(el)) === "pointer");
-    if (tagOf(el) !== "A" && !pointerStarts) continue;
+    if (tagOf(el) !== "A" && !pointerStarts(el)) continue;
     if (first(el, CANDIDATES) || closestOf(el, CANDIDATES + ", label")) continue;
-    if (!childrenOf(el).length && !clean(textOf(el))) continue;
-    if (clean(textOf(el), 200).length > 80) continue;
+    const label = clean(textOf(el), 200);
+    if (label.length > 80 || (!label && !childrenOf(el).length)) continue;
     if (scripted.length === MAX.scripted) {
       cuts.push(`scripted: more than ${MAX.scripted} found, the first ${MAX.scripted} kept`);
       break;

@@ -207,9 +207,8 @@ async def _attempt(
         except Unreadable as problem:  # its scripts will not let it be read: read its HTML
             collected = await _read_unscripted(context, target, problem.message)
             datalayer = []
-        # a navigation of its own that failed stopped it before it had anything to read
-        if guard.stayed and reusable and not (collected.elements or collected.forms):
-            collected = await _fuller(collected, context, target)
+        if guard.stayed and reusable:
+            collected = await _unless_stopped(collected, context, target)
         recorded = page_record(
             collected,
             Visit(
@@ -355,15 +354,17 @@ async def _settle(page: Page) -> None:
     await wait_for_quiet_dom(page)
 
 
-async def _fuller(collected: Collected, context: BrowserContext, url: str) -> Collected:
-    """The page as read, or its HTML read without its scripts when that holds more: a page
-    that sends itself to an address nothing answers on (a saved http copy upgrading itself to
-    https) stops its own parser as it leaves, and stays with what was parsed."""
+async def _unless_stopped(collected: Collected, context: BrowserContext, url: str) -> Collected:
+    """The page as read, unless it holds nothing: a page that sends itself to an address nothing
+    answers on (a saved http copy upgrading itself to https) stops its own parser as it leaves
+    and stays with what was parsed; then its HTML read without its scripts, if that has controls."""
+    if collected.elements or collected.forms:
+        return collected
     with suppress(VisitError):
         unscripted = await _read_unscripted(
             context, url, "it sent itself to an address that did not answer while it loaded"
         )
-        if len(unscripted.elements) > len(collected.elements):
+        if unscripted.elements:
             return unscripted
     return collected
 
