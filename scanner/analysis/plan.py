@@ -235,7 +235,12 @@ def _event(
         check = TriggerCheck()
     else:
         note = " ".join(n for n in notes if n)
-        note += " This event's trigger catches only the others." if note else ""
+        if note:
+            covered = len(findings) - len(untagged)
+            note += (
+                f" Here that is {covered} of its {len(findings)} findings;"
+                f" this event's trigger catches only the other {len(untagged)}."
+            )
     return _planned(
         kind,
         settings,
