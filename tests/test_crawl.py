@@ -397,6 +397,30 @@ def test_a_control_only_a_script_makes_clickable_is_where_the_pointer_cursor_beg
     assert site.coverage.cuts == [f"{base}/: scripted: more than 300 found, the first 300 kept"]
 
 
+def test_a_scripted_control_is_named_and_the_scan_for_them_is_bounded() -> None:
+    """A named anchor is a target, not a control, unless the pointer begins on it; an empty icon
+    counts when a class, an alt or a title names it; past 50,000 boxes the scan stops, and the
+    record says so."""
+    pointer = 'style="cursor: pointer"'
+    body = (
+        f'<h2><a name="shipping">Shipping</a></h2><a name="top" {pointer}>Top</a>'
+        f'<i class="icon-heart" {pointer}></i><i {pointer}></i>'
+        f'<img src="data:," alt="Zur Wunschliste" width="16" height="16" {pointer}>'
+        f'{"<div></div>" * 50000}<div class="late" {pointer}>Late tile</div>'
+    )
+    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
+        site = run(base + "/", depth=0)
+    (page,) = site.pages
+    assert [(e.tag, e.text) for e in page.elements] == [
+        ("a", "Top"),
+        ("i", ""),
+        ("img", "Zur Wunschliste"),
+    ]
+    assert site.coverage.cuts == [
+        f"{base}/: scripted: more than 50000 boxes, the first 50000 examined"
+    ]
+
+
 def test_clock_values_in_the_datalayer_are_not_recorded() -> None:
     """Two scans of one site record the same dataLayer, whatever the time."""
     script = (

@@ -19,6 +19,7 @@
   // ones in document order are kept, and the record says what was cut.
   const MAX = {
     elements: 5000, forms: 500, fields: 200, frames: 500, links: 5000, boxes: 100, scripted: 300,
+    examined: 50000,
   };
   const cuts = [];
   const bounded = (what, list) => {
@@ -200,6 +201,7 @@
     if (tagOf(el) === "INPUT") {
       return clean(el.value || attr(el, "alt") || attr(el, "title"));
     }
+    if (tagOf(el) === "IMG") return clean(attr(el, "alt") || attr(el, "title"));
     const text = clean(textOf(el));
     if (text) return text;
     const img = first(el, "img[alt], svg[aria-label], [aria-label]");
@@ -394,18 +396,47 @@
   walkShadows(document, null);
   // Controls a script makes clickable with nothing in the markup to say so (Vue's heart
   // `<div data-testid="addToWishlist">`, jQuery's `<a class="add-to-favorite-button">`): an
-  // anchor without href, or a small box where the pointer cursor begins. A box holding a
-  // control, or held by one, is not a control of its own; nor is a box of more than a label.
+  // anchor without href (not a named anchor, `<a name>`, unless the pointer says it is
+  // clicked), or a small box where the pointer cursor begins. A box holding a control, or held
+  // by one, is not a control of its own; nor is a box of more than a label, nor an empty box
+  // that nothing names (an icon needs a class, an alt, a title or an aria-label).
   const SCRIPTED = "a:not([href]), div, span, li, i, svg, img";
+  const pageControls = all(document, CANDIDATES);
+  const holdsControl = new Set();
+  for (const el of pageControls) {
+    for (let n = parentOf(el); n && !holdsControl.has(n); n = parentOf(n)) holdsControl.add(n);
+  }
+  // whether a box is, or sits in, a control or a label: each ancestor is asked once
+  const CONTROL_OR_LABEL = CANDIDATES + ", label";
+  const inControl = new Map();
+  const withinControl = (el) => {
+    const chain = [];
+    let found = false;
+    for (let n = el; n; n = parentOf(n)) {
+      if (inControl.has(n)) { found = inControl.get(n); break; }
+      chain.push(n);
+      if (matchesOf(n, CONTROL_OR_LABEL)) { found = true; break; }
+    }
+    for (const n of chain) inControl.set(n, found);
+    return found;
+  };
   const cursorOf = (el) => getComputedStyle(el).cursor;
-  const scripted = [];
   const pointerStarts = (el) => cursorOf(el) === "pointer" &&
     !(parentOf(el) && cursorOf(parentOf(el)) === "pointer");
+  const named = (el) => ["class", "alt", "title", "aria-label"].some((a) => clean(attr(el, a)));
+  const scripted = [];
+  let examined = 0;
   for (const el of all(document, SCRIPTED)) {
-    if (tagOf(el) !== "A" && !pointerStarts(el)) continue;
-    if (first(el, CANDIDATES) || closestOf(el, CANDIDATES + ", label")) continue;
+    if (examined++ === MAX.examined) {
+      cuts.push(`scripted: more than ${MAX.examined} boxes, the first ${MAX.examined} examined`);
+      break;
+    }
+    if (holdsControl.has(el)) continue;
+    const anchor = tagOf(el) === "A";
+    if (anchor ? hasAttr(el, "name") && !pointerStarts(el) : !pointerStarts(el)) continue;
+    if (withinControl(el)) continue;
     const label = clean(textOf(el), 200);
-    if (label.length > 80 || (!label && !childrenOf(el).length)) continue;
+    if (label.length > 80 || (!label && !childrenOf(el).length && !named(el))) continue;
     if (scripted.length === MAX.scripted) {
       cuts.push(`scripted: more than ${MAX.scripted} found, the first ${MAX.scripted} kept`);
       break;
@@ -415,7 +446,7 @@
   const elements = [];
   const seen = new Set();
   const candidates = bounded("elements", [
-    ...Array.from(all(document, CANDIDATES), (el) => [el, null]), ...inShadow, ...scripted]);
+    ...Array.from(pageControls, (el) => [el, null]), ...inShadow, ...scripted]);
   const elementRecord = (el, host, form) => {
     const tag = tagOf(el).toLowerCase();
     return {
