@@ -24,6 +24,12 @@ def paths(site: Site, base: str) -> list[str]:
     return [p.url.removeprefix(base) for p in site.pages]
 
 
+def crawled_alone(body: str) -> tuple[str, Site]:
+    """A page of `body` in its <main>, crawled alone: the site's address and record."""
+    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
+        return base, run(base + "/", depth=0)
+
+
 def reasons(site: Site, base: str) -> dict[str, str]:
     return {s.url.removeprefix(base): s.reason for s in site.coverage.skipped}
 
@@ -334,8 +340,7 @@ def test_fields_named_like_dom_methods_do_not_cost_the_page() -> None:
         '<input type="password" name="querySelector"><button type="submit">Log in</button>'
         '</form></nav><a href="/cart">Cart</a>'
     )
-    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
-        site = run(base + "/", depth=0)
+    base, site = crawled_alone(body)
     (page,) = site.pages
     assert [(f.selector, f.action, f.method, len(f.fields)) for f in page.forms] == [
         ('form[name="querySelectorAll"]', base + "/find", "get", 1),
@@ -363,8 +368,7 @@ def test_a_box_no_form_holds_is_its_field_and_the_nearest_button_of_no_form() ->
         '<a href="/e">E</a><a href="/f">F</a><button class="add-to-cart">Add to cart</button>'
         f"</nav></div></header><table>{rows}</table><button>Save</button>"
     )
-    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
-        site = run(base + "/", depth=0)
+    base, site = crawled_alone(body)
     (page,) = site.pages
     boxes = [
         (f.selector, f.submit_text, [x.type for x in f.fields]) for f in page.forms if f.formless
@@ -387,8 +391,7 @@ def test_a_control_only_a_script_makes_clickable_is_where_the_pointer_cursor_beg
         f'<div class="wrap" {pointer}><a href="/cart">Cart</a></div>'
         f"<p><span {pointer}>{'A long paragraph of text. ' * 5}</span></p>{tiles}"
     )
-    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
-        site = run(base + "/", depth=0)
+    base, site = crawled_alone(body)
     (page,) = site.pages
     scripted = [e.selector for e in page.elements if e.tag != "a" or not e.href]
     assert scripted[:2] == ['div[data-testid="addToWishlist"]', "a.fav"]
@@ -408,8 +411,7 @@ def test_a_scripted_control_is_named_and_the_scan_for_them_is_bounded() -> None:
         f'<img src="data:," alt="Zur Wunschliste" width="16" height="16" {pointer}>'
         f'{"<div></div>" * 50000}<div class="late" {pointer}>Late tile</div>'
     )
-    with serve({"/": Route(f"<!doctype html><title>t</title><main>{body}</main>")}) as (base, _):
-        site = run(base + "/", depth=0)
+    base, site = crawled_alone(body)
     (page,) = site.pages
     assert [(e.tag, e.text) for e in page.elements] == [
         ("a", "Top"),
