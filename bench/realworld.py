@@ -231,6 +231,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     shared = args.shared / "realworld"
+    if not (shared / "forms" / "labels.json").is_file():
+        parser.error(
+            f"no labelled real-world pages in {shared}: give --shared the parent of realworld/"
+        )
     rules = load_rules(resource_dir("rules"))
 
     forms = evaluate_forms(shared, args.limit, args.show_errors, rules, args.cache)

@@ -161,6 +161,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     sites = args.shared / "sites"
+    if not any(sites.glob("*.json")):
+        parser.error(f"no expert plans (*.json) in {sites}: give --shared the parent of sites/")
     scores = []
     for plan_file in sorted(sites.glob("*.json")):
         if args.only and plan_file.stem not in args.only:
